@@ -1,0 +1,26 @@
+/**
+ * plux: find the plugins of a namespace at run time without importing them, and load each one only when asked.
+ *
+ * @packageDocumentation
+ */
+export { Plugin, PluginSpec, type PluginFactory, isPluginSpec, isPluginClass, isFunctionPlugin } from './core/plugin.js';
+export { plugin, FunctionPlugin, type FunctionPluginOptions } from './core/function-plugin.js';
+export { PluginException, PluginDisabled, PluginNotFound } from './core/errors.js';
+export { type PluginLifecycleListener, CompositePluginLifecycleListener } from './core/listener.js';
+export type { EntryPoint, Distribution, PluginFinder } from './core/entry-point.js';
+export type { PluxIndex, PluxIndexEntry } from './core/plux-index.js';
+export {
+  PluginManager,
+  type PluginManagerOptions,
+  type LoadAllOptions,
+  type PluginContainer,
+} from './runtime/manager.js';
+export {
+  type PluginFilter,
+  type PluginMatcher,
+  type MatchingPluginFilter,
+  createMatchingPluginFilter,
+  globalPluginFilter,
+} from './runtime/filter.js';
+export { resolveDistribution } from './runtime/metadata.js';
+export { IndexPluginFinder, type IndexPluginFinderOptions } from './runtime/finder.js';
