@@ -25,7 +25,7 @@ export class PluginException extends Error {
     Object.defineProperty(this, ERROR_KINDS, { value: errorKinds(new.target) });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as Record<symbol, unknown>)[ERROR_KINDS];
     if (Array.isArray(kinds)) return kinds.includes(this.name);
@@ -54,7 +54,11 @@ export class PluginDisabled extends PluginException {
 export class PluginNotFound extends PluginException {}
 
 /** Builds the standard `PluginNotFound` for `namespace:name`, listing what the namespace does hold. */
-export function pluginNotFound(namespace: string, name: string, available: readonly string[]): PluginNotFound {
+export function pluginNotFound(
+  namespace: string,
+  name: string,
+  available: readonly string[],
+): PluginNotFound {
   const known = available.length
     ? `available: ${available.join(', ')}`
     : 'the namespace has no plugins (is the package installed, and does its plux.json list them?)';

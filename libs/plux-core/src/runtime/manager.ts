@@ -1,0 +1,446 @@
+import { realpathSync } from 'node:fs';
+import { sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { Distribution, EntryPoint, PluginFinder } from '../core/entry-point.js';
+import { isPluginError, PluginDisabled, PluginException, pluginNotFound } from '../core/errors.js';
+import type { LifecycleHook, PluginLifecycleListener } from '../core/listener.js';
+import { log } from '../core/log.js';
+import {
+  createPlugin,
+  isPluginSpec,
+  resolvePluginSpec,
+  type Plugin,
+  type PluginSpec,
+} from '../core/plugin.js';
+import { findDisabledRule } from './disabled.js';
+import { globalPluginFilter, type PluginFilter } from './filter.js';
+import { IndexPluginFinder } from './finder.js';
+import { rememberDistribution, resolveDistribution } from './metadata.js';
+
+/** Options of {@link PluginManager}. */
+export interface PluginManagerOptions {
+  /** The arguments passed to every plugin's `load(...loadArgs)`. */
+  loadArgs?: unknown[];
+  /** Listeners notified of every lifecycle step. */
+  listeners?: PluginLifecycleListener | PluginLifecycleListener[];
+  /** Where plugins come from; default: the index finder over the packages visible from `cwd`. */
+  finder?: PluginFinder;
+  /** Filters that can disable a plugin before it is created; default `[globalPluginFilter]`. */
+  filters?: PluginFilter[];
+  /** Where package resolution starts; default `process.cwd()`. */
+  cwd?: string;
+}
+
+/** Options of {@link PluginManager.loadAll}. */
+export interface LoadAllOptions {
+  /** Throw the first error instead of logging it and going on. Default false. */
+  propagateExceptions?: boolean;
+  /** How many plugins load at the same time. Default 1: one after another, in listing order, as in plux. */
+  concurrency?: number;
+}
+
+/** The state of one plugin inside a {@link PluginManager} (plux's `PluginContainer`). */
+export interface PluginContainer<P extends Plugin = Plugin> {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Where the plugin lives, when it came from an index. */
+  readonly entryPoint?: EntryPoint;
+  /** The plugin's spec, once resolved. */
+  readonly spec?: PluginSpec<P>;
+  /** The plugin, once created. */
+  readonly plugin?: P;
+  /** What the plugin's `load` returned. */
+  readonly loadValue?: unknown;
+  /** The module was imported and its export turned into a spec. */
+  readonly isResolved: boolean;
+  /** The spec's factory created the plugin. */
+  readonly isInit: boolean;
+  /** `load` returned. */
+  readonly isLoaded: boolean;
+  /** A filter, `shouldLoad()`, a listener or `PLUX_DISABLED` disabled the plugin. */
+  readonly isDisabled: boolean;
+  /** Why the plugin is disabled. */
+  readonly disabledReason?: string;
+  /** Why importing or resolving the plugin failed. */
+  readonly resolveError?: unknown;
+  /** Why creating the plugin failed. */
+  readonly initError?: unknown;
+  /** Why loading the plugin failed. */
+  readonly loadError?: unknown;
+  /** The package that provides the plugin. */
+  readonly distribution?: Distribution;
+}
+
+/**
+ * Finds the plugins of one namespace and drives each through plux's lifecycle: resolved (its module imported) →
+ * init (created by its factory) → loaded (`load(...loadArgs)` returned).
+ *
+ * Listing (`listNames`, `exists`, `listEntryPoints`) reads the package indexes only and imports nothing; `load`
+ * imports the one module that holds the plugin. One plugin's failure never stops the others.
+ *
+ * @example
+ * ```ts
+ * const services = new PluginManager<ServicePlugin>('acme.services', { loadArgs: [config] });
+ * console.log(services.listNames());       // ['dynamodb', 's3'] — nothing imported yet
+ * const s3 = await services.load('s3');    // imports s3's module, creates and loads the plugin
+ * ```
+ */
+export class PluginManager<P extends Plugin = Plugin> {
+  readonly namespace: string;
+  readonly loadArgs: unknown[];
+  readonly listeners: PluginLifecycleListener[];
+  readonly filters: PluginFilter[];
+  readonly finder: PluginFinder;
+  #containers?: Map<string, Container<P>>;
+
+  constructor(namespace: string, options: PluginManagerOptions = {}) {
+    this.namespace = namespace;
+    this.loadArgs = options.loadArgs ?? [];
+    const { listeners = [] } = options;
+    this.listeners = Array.isArray(listeners) ? [...listeners] : [listeners];
+    this.filters = options.filters ?? [globalPluginFilter];
+    this.finder = options.finder ?? IndexPluginFinder.forCwd(options.cwd);
+  }
+
+  /** Adds a listener notified of the lifecycle steps from now on. */
+  addListener(listener: PluginLifecycleListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The names of the namespace's plugins, from the indexes only: imports no plugin module. */
+  listNames(): string[] {
+    return [...this.#index().keys()];
+  }
+
+  /** Whether the namespace has a plugin of that name; imports nothing. */
+  exists(name: string): boolean {
+    return this.#index().has(name);
+  }
+
+  /** The entry points of the namespace's plugins, each with its distribution; imports nothing. */
+  listEntryPoints(): EntryPoint[] {
+    return [...this.#index().values()].flatMap((c) => (c.entryPoint ? [c.entryPoint] : []));
+  }
+
+  /** The containers of the namespace's plugins, in listing order. */
+  listContainers(): PluginContainer<P>[] {
+    return [...this.#index().values()];
+  }
+
+  /** @throws PluginNotFound when the namespace has no plugin of that name. */
+  getContainer(name: string): PluginContainer<P> {
+    return this.#require(name);
+  }
+
+  /** @throws PluginNotFound when the namespace has no plugin of that name. */
+  isLoaded(name: string): boolean {
+    return this.#require(name).isLoaded;
+  }
+
+  /**
+   * Loads the plugin: imports its module, creates it, and calls `load(...loadArgs)`. Idempotent: once loaded, the
+   * same instance is returned without calling `load` again; concurrent calls share one attempt.
+   *
+   * @throws PluginNotFound when the namespace has no plugin of that name.
+   * @throws PluginDisabled when a filter, `shouldLoad()`, a listener or `PLUX_DISABLED` disabled it (every time).
+   * @throws the import, factory or `load` error, also recorded on the container (every time).
+   */
+  load(name: string): Promise<P> {
+    const container = this.#require(name);
+    if (container.isLoaded) return Promise.resolve(container.plugin!);
+    if (container.pending) return container.pending;
+    if (container.isDisabled) {
+      return Promise.reject(new PluginDisabled(this.namespace, name, container.disabledReason));
+    }
+    if (container.failure !== undefined) return Promise.reject(container.failure);
+    container.pending = this.#loadContainer(container).finally(() => {
+      container.pending = undefined;
+    });
+    return container.pending;
+  }
+
+  /**
+   * Loads every plugin of the namespace that is not disabled and returns those that loaded, in listing order.
+   * A plugin that fails is logged and skipped, unless `propagateExceptions` is set.
+   */
+  async loadAll(options: LoadAllOptions = {}): Promise<P[]> {
+    const containers = [...this.#index().values()];
+    const loaded = new Array<P | undefined>(containers.length);
+    let firstError: { error: unknown } | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (next < containers.length && !(firstError && options.propagateExceptions)) {
+        const i = next++;
+        const container = containers[i]!;
+        try {
+          loaded[i] = await this.load(container.name);
+        } catch (error) {
+          if (isPluginError(error, 'PluginDisabled')) {
+            log.debug(String((error as Error).message));
+          } else if (options.propagateExceptions) {
+            firstError ??= { error };
+          } else {
+            log.error(`exception while loading plugin ${this.namespace}:${container.name}`, error);
+          }
+        }
+      }
+    };
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, containers.length));
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (firstError) throw firstError.error;
+    return loaded.filter((p): p is P => p !== undefined);
+  }
+
+  /** Resolves (imports) every plugin of the namespace and returns the specs that resolved. */
+  async listPluginSpecs(): Promise<PluginSpec<P>[]> {
+    const specs: PluginSpec<P>[] = [];
+    for (const container of this.#index().values()) {
+      try {
+        specs.push(await this.#resolve(container));
+      } catch (error) {
+        log.error(`cannot resolve plugin ${this.namespace}:${container.name}`, error);
+      }
+    }
+    return specs;
+  }
+
+  #index(): Map<string, Container<P>> {
+    if (this.#containers) return this.#containers;
+    const containers = new Map<string, Container<P>>();
+    for (const item of this.finder.findPlugins(this.namespace)) {
+      if (item.namespace !== this.namespace) continue;
+      const previous = containers.get(item.name);
+      if (previous) {
+        log.warn(`plugin ${this.namespace}:${item.name} is provided twice by the finder; keeping the first`);
+        continue;
+      }
+      containers.set(
+        item.name,
+        isPluginSpec(item)
+          ? new Container<P>(item.name, { spec: item as PluginSpec<P> })
+          : new Container<P>(item.name, { entryPoint: item }),
+      );
+    }
+    return (this.#containers = containers);
+  }
+
+  #require(name: string): Container<P> {
+    const container = this.#index().get(name);
+    if (!container) throw pluginNotFound(this.namespace, name, this.listNames());
+    return container;
+  }
+
+  async #loadContainer(container: Container<P>): Promise<P> {
+    const { namespace } = this;
+    const { name } = container;
+    try {
+      const rule = findDisabledRule(namespace, name);
+      if (rule) throw new PluginDisabled(namespace, name, `PLUX_DISABLED rule "${rule.rule}" matched`);
+
+      const spec = await this.#resolve(container);
+
+      for (const filter of this.filters) {
+        if (filter(container.entryPoint ?? spec)) {
+          throw new PluginDisabled(
+            namespace,
+            name,
+            'A plugin filter disabled this plugin before it was initialized',
+          );
+        }
+      }
+
+      if (!container.isInit) {
+        try {
+          container.plugin = await createPlugin(spec);
+          container.isInit = true;
+          await this.#fire('onInitAfter', spec, container.plugin);
+        } catch (error) {
+          if (isPluginError(error, 'PluginDisabled')) throw error;
+          container.initError = error;
+          await this.#fire('onInitException', spec, error);
+          throw error;
+        }
+      }
+      const plugin = container.plugin!;
+
+      try {
+        if (!(await plugin.shouldLoad())) {
+          throw new PluginDisabled(namespace, name, 'Load condition for plugin was false');
+        }
+        await this.#fire('onLoadBefore', spec, plugin, this.loadArgs);
+        const result = await plugin.load(...this.loadArgs);
+        await this.#fire('onLoadAfter', spec, plugin, result);
+        container.loadValue = result;
+        container.isLoaded = true;
+        return plugin;
+      } catch (error) {
+        if (isPluginError(error, 'PluginDisabled')) throw error;
+        container.loadError = error;
+        await this.#fire('onLoadException', spec, plugin, error);
+        throw error;
+      }
+    } catch (error) {
+      if (isPluginError(error, 'PluginDisabled')) {
+        container.isDisabled = true;
+        container.disabledReason = (error as PluginDisabled).reason;
+      } else {
+        container.failure = error;
+      }
+      throw error;
+    }
+  }
+
+  async #resolve(container: Container<P>): Promise<PluginSpec<P>> {
+    if (container.spec) {
+      if (!container.resolveNotified) {
+        container.resolveNotified = true;
+        await this.#fire('onResolveAfter', container.spec);
+      }
+      return container.spec;
+    }
+    if (container.resolving) return container.resolving;
+    const entryPoint = container.entryPoint!;
+    container.resolving = (async () => {
+      let spec: PluginSpec<P>;
+      try {
+        spec = await resolveEntryPoint<P>(entryPoint);
+      } catch (error) {
+        container.resolveError = error;
+        await this.#fire('onResolveException', this.namespace, entryPoint, error);
+        throw error;
+      }
+      container.spec = spec;
+      container.isResolved = true;
+      container.resolveNotified = true;
+      if (entryPoint.distribution) rememberDistribution(spec, entryPoint.distribution);
+      await this.#fire('onResolveAfter', spec);
+      return spec;
+    })();
+    try {
+      return await container.resolving;
+    } finally {
+      container.resolving = undefined;
+    }
+  }
+
+  /**
+   * Calls `hook` on every listener. A listener's error is logged and swallowed, except a `PluginException`, which
+   * fails the stage (a `PluginDisabled` disables the plugin).
+   */
+  async #fire<H extends LifecycleHook>(
+    hook: H,
+    ...args: Parameters<NonNullable<PluginLifecycleListener[H]>>
+  ) {
+    for (const listener of this.listeners) {
+      const fn = listener[hook] as ((...a: unknown[]) => unknown) | undefined;
+      if (typeof fn !== 'function') continue;
+      try {
+        await fn.apply(listener, args);
+      } catch (error) {
+        if (isPluginError(error)) throw error;
+        log.error(`error while calling ${hook}`, error);
+      }
+    }
+  }
+}
+
+class Container<P extends Plugin> implements PluginContainer<P> {
+  entryPoint?: EntryPoint;
+  spec?: PluginSpec<P>;
+  plugin?: P;
+  loadValue?: unknown;
+  isResolved = false;
+  isInit = false;
+  isLoaded = false;
+  isDisabled = false;
+  disabledReason?: string;
+  resolveError?: unknown;
+  initError?: unknown;
+  loadError?: unknown;
+  /** The error every later `load` rethrows. */
+  failure?: unknown;
+  pending?: Promise<P>;
+  resolving?: Promise<PluginSpec<P>>;
+  resolveNotified = false;
+
+  constructor(
+    readonly name: string,
+    from: { entryPoint?: EntryPoint; spec?: PluginSpec<P> },
+  ) {
+    if (from.entryPoint) this.entryPoint = from.entryPoint;
+    if (from.spec) {
+      this.spec = from.spec;
+      this.isResolved = true;
+    }
+  }
+
+  get distribution(): Distribution | undefined {
+    return this.entryPoint?.distribution ?? (this.spec ? resolveDistribution(this.spec) : undefined);
+  }
+}
+
+/**
+ * Imports an entry point's module and turns its export into a spec. The module must still lie inside its package
+ * (checked again here, symlinks resolved, since the tree may have changed since the index was read).
+ */
+async function resolveEntryPoint<P extends Plugin>(entryPoint: EntryPoint): Promise<PluginSpec<P>> {
+  const { namespace, name, module, value, distribution } = entryPoint;
+  const where = distribution
+    ? `package ${distribution.name}@${distribution.version}`
+    : `entry point ${value}`;
+  let real: string;
+  try {
+    real = realpathSync(module);
+  } catch (cause) {
+    throw new PluginException(
+      `cannot import plugin ${namespace}:${name}: module ${module} of ${where} does not exist; ` +
+        'rebuild the package, or run `plux discover` in it to regenerate its plux.json',
+      namespace,
+      name,
+      { cause },
+    );
+  }
+  if (distribution && real !== distribution.root && !real.startsWith(distribution.root + sep)) {
+    throw new PluginException(
+      `refusing to import plugin ${namespace}:${name}: module ${module} resolves to ${real}, outside ${where} (${distribution.root})`,
+      namespace,
+      name,
+    );
+  }
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(pathToFileURL(real).href)) as Record<string, unknown>;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PluginException(
+      `cannot import plugin ${namespace}:${name} from ${module} (${where}): ${reason}`,
+      namespace,
+      name,
+      {
+        cause,
+      },
+    );
+  }
+  if (!Object.prototype.hasOwnProperty.call(exports, entryPoint.export)) {
+    throw new PluginException(
+      `cannot resolve plugin ${namespace}:${name}: module ${module} (${where}) has no export "${entryPoint.export}"; ` +
+        'run `plux discover` in that package to regenerate its plux.json',
+      namespace,
+      name,
+    );
+  }
+  const spec = resolvePluginSpec(exports[entryPoint.export], {
+    fallbackName: name,
+    source: value,
+  }) as PluginSpec<P>;
+  if (spec.namespace !== namespace || spec.name !== name) {
+    throw new PluginException(
+      `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ${spec.namespace}:${spec.name}; ` +
+        'run `plux discover` in that package to regenerate its plux.json',
+      namespace,
+      name,
+    );
+  }
+  return spec;
+}
