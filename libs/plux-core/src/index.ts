@@ -3,7 +3,14 @@
  *
  * @packageDocumentation
  */
-export { Plugin, PluginSpec, type PluginFactory, isPluginSpec, isPluginClass, isFunctionPlugin } from './core/plugin.js';
+export {
+  Plugin,
+  PluginSpec,
+  type PluginFactory,
+  isPluginSpec,
+  isPluginClass,
+  isFunctionPlugin,
+} from './core/plugin.js';
 export { plugin, FunctionPlugin, type FunctionPluginOptions } from './core/function-plugin.js';
 export { PluginException, PluginDisabled, PluginNotFound } from './core/errors.js';
 export { type PluginLifecycleListener, CompositePluginLifecycleListener } from './core/listener.js';

@@ -127,7 +127,8 @@ export function checkName(name: string): string | undefined {
 export function checkModulePath(module: string): string | undefined {
   if (module === '') return 'module must not be empty';
   if (module.includes('\0')) return 'module must not contain NUL';
-  if (/^[a-zA-Z][a-zA-Z\d+.-]+:/.test(module)) return `module ${JSON.stringify(module)} is a URL, not a path inside the package`;
+  if (/^[a-zA-Z][a-zA-Z\d+.-]+:/.test(module))
+    return `module ${JSON.stringify(module)} is a URL, not a path inside the package`;
   if (module.startsWith('/') || module.startsWith('\\') || /^[a-zA-Z]:/.test(module)) {
     return `module ${JSON.stringify(module)} is an absolute path, not a path inside the package`;
   }

@@ -33,6 +33,10 @@ export function disabledRules(env: NodeJS.ProcessEnv = process.env): DisabledRul
 }
 
 /** The `PLUX_DISABLED` rule that disables `namespace:name`, if any. */
-export function findDisabledRule(namespace: string, name: string, env?: NodeJS.ProcessEnv): DisabledRule | undefined {
+export function findDisabledRule(
+  namespace: string,
+  name: string,
+  env?: NodeJS.ProcessEnv,
+): DisabledRule | undefined {
   return disabledRules(env).find((r) => matchesGlob(namespace, r.namespace) && matchesGlob(name, r.name));
 }

@@ -36,7 +36,8 @@ export interface MatchingPluginFilter extends PluginFilter {
  */
 export function createMatchingPluginFilter(): MatchingPluginFilter {
   const exclusions: PluginMatcher[] = [];
-  const filter = ((spec: PluginSpec | EntryPoint) => exclusions.some((m) => matches(m, spec))) as MatchingPluginFilter;
+  const filter = ((spec: PluginSpec | EntryPoint) =>
+    exclusions.some((m) => matches(m, spec))) as MatchingPluginFilter;
   Object.defineProperty(filter, 'exclusions', { value: exclusions, enumerable: true });
   filter.addExclusion = (matcher) => void exclusions.push({ ...matcher });
   return filter;
