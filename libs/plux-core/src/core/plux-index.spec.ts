@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { checkModulePath, parseIndex, serializeIndex, type IndexedPlugin } from './plux-index.js';
+
+const entry = (
+  namespace: string,
+  name: string,
+  module = './dist/a.js',
+  exportName = name,
+): IndexedPlugin => ({
+  namespace,
+  name,
+  module,
+  export: exportName,
+});
+
+describe('serializeIndex', () => {
+  it('sorts namespaces and names and ends with a newline, whatever the input order', () => {
+    const a = serializeIndex([entry('b.ns', 'z'), entry('a.ns', 'y'), entry('b.ns', 'a')]);
+    const b = serializeIndex([entry('b.ns', 'a'), entry('b.ns', 'z'), entry('a.ns', 'y')]);
+    expect(a).toBe(b);
+    expect(a.endsWith('}\n')).toBe(true);
+    expect(Object.keys(JSON.parse(a).plugins)).toEqual(['a.ns', 'b.ns']);
+    expect(Object.keys(JSON.parse(a).plugins['b.ns'])).toEqual(['a', 'z']);
+    expect(JSON.parse(a).formatVersion).toBe(1);
+  });
+
+  it('keeps __proto__ and constructor as plain names without touching any prototype', () => {
+    const text = serializeIndex([entry('__proto__', 'constructor'), entry('ns', '__proto__')]);
+    const parsed = parseIndex(JSON.parse(text));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.plugins.map((p) => `${p.namespace}:${p.name}`).sort()).toEqual([
+      '__proto__:constructor',
+      'ns:__proto__',
+    ]);
+    expect(({} as Record<string, unknown>)['constructor']).toBe(Object);
+    expect(Object.prototype).not.toHaveProperty('module');
+  });
+});
+
+describe('parseIndex', () => {
+  it('reads what serializeIndex writes', () => {
+    const plugins = [entry('acme.services', 's3', './dist/s3.js', 'S3Plugin'), entry('acme.cli', 'deploy')];
+    const parsed = parseIndex(JSON.parse(serializeIndex(plugins)));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.plugins).toEqual(expect.arrayContaining(plugins));
+    expect(parsed.plugins).toHaveLength(2);
+  });
+
+  it('rejects a whole index of another format version, saying which one it reads', () => {
+    expect(parseIndex({ formatVersion: 2, plugins: {} }).problems).toEqual([
+      'unsupported formatVersion 2 (this plux reads 1)',
+    ]);
+    expect(parseIndex([]).problems[0]).toMatch(/must be a JSON object, got an array/);
+  });
+
+  it('skips each bad entry with a reason and keeps every good one', () => {
+    const parsed = parseIndex({
+      formatVersion: 1,
+      plugins: {
+        good: { a: { module: './dist/a.js', export: 'a' } },
+        'bad:ns': { b: { module: './dist/b.js', export: 'b' } },
+        mixed: {
+          up: { module: '../other/x.js', export: 'x' },
+          abs: { module: '/etc/passwd.js', export: 'x' },
+          url: { module: 'https://example.com/x.js', export: 'x' },
+          noexport: { module: './dist/c.js' },
+          fine: { module: 'dist/d.js', export: 'default' },
+        },
+        notobject: 'x',
+      },
+    });
+    expect(parsed.plugins.map((p) => `${p.namespace}:${p.name}`)).toEqual(['good:a', 'mixed:fine']);
+    expect(parsed.problems).toHaveLength(6);
+    expect(parsed.problems.join('\n')).toMatch(
+      /plugin mixed:up: module "..\/other\/x.js" leaves the package root/,
+    );
+    expect(parsed.problems.join('\n')).toMatch(/plugin mixed:abs: .* is an absolute path/);
+    expect(parsed.problems.join('\n')).toMatch(/plugin mixed:url: .* is a URL/);
+    expect(parsed.problems.join('\n')).toMatch(/namespace "bad:ns": a namespace must not contain ":"/);
+  });
+
+  it('never throws and never lists an entry whose module could leave the package (property)', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '', '__proto__', 'dist', 'a.js', 'C:', '\\'),
+      fc.string(),
+    );
+    const modulePath = fc.array(segment, { maxLength: 6 }).map((parts) => parts.join('/'));
+    const name = fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'toString', ''),
+      fc.string(),
+      fc.string({ unit: 'grapheme' }),
+    );
+    const index = fc.record({
+      formatVersion: fc.constantFrom(1, 1, 1, 2, '1'),
+      plugins: fc.dictionary(name, fc.dictionary(name, fc.record({ module: modulePath, export: name }))),
+    });
+    fc.assert(
+      fc.property(index, (raw) => {
+        const { plugins } = parseIndex(JSON.parse(JSON.stringify(raw)));
+        for (const p of plugins) {
+          expect(checkModulePath(p.module)).toBeUndefined();
+          expect(p.module.startsWith('/')).toBe(false);
+        }
+        expect(Object.prototype).not.toHaveProperty('module');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('checkModulePath', () => {
+  it.each([
+    ['./dist/a.js', undefined],
+    ['dist/../dist/a.js', undefined],
+    ['./dist/../../a.js', /leaves the package root/],
+    ['..', /leaves the package root/],
+    ['/abs/a.js', /absolute path/],
+    ['C:\\a.js', /absolute path/],
+    ['file:///a.js', /is a URL/],
+    ['node:fs', /is a URL/],
+    ['', /must not be empty/],
+  ])('%j', (path, expected) => {
+    const problem = checkModulePath(path);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
+  });
+});
