@@ -1,0 +1,157 @@
+/**
+ * Disabling plugins before they are created: `globalPluginFilter`, a manager's own `filters` (which replace the
+ * default), and the `PLUX_DISABLED` environment variable.
+ */
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createMatchingPluginFilter,
+  globalPluginFilter,
+  PluginDisabled,
+  PluginManager,
+  PluginSpec,
+  type EntryPoint,
+} from '../../src/index.js';
+import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
+import { CORE_SRC_URL, DOUBLES_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+
+const NS = 'test.filters';
+
+function countedFinder(...names: string[]) {
+  const factory = vi.fn(() => new GoodPlugin());
+  return { finder: new StaticPluginFinder(names.map((n) => new PluginSpec(NS, n, factory))), factory };
+}
+
+afterEach(() => {
+  globalPluginFilter.exclusions.length = 0;
+  vi.unstubAllEnvs();
+});
+afterAll(removeTempDirs);
+
+describe('plugin filters', () => {
+  it('a filtered plugin is disabled before its factory runs, with plux’s reason', async () => {
+    const { finder, factory } = countedFinder('filtered');
+    const listener = createMockListener();
+    globalPluginFilter.addExclusion({ name: 'filtered' });
+    const manager = new PluginManager(NS, { finder, listeners: listener });
+
+    const error = await manager.load('filtered').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PluginDisabled);
+    expect((error as PluginDisabled).reason).toBe(
+      'A plugin filter disabled this plugin before it was initialized',
+    );
+    expect(factory).not.toHaveBeenCalled();
+    expect(listener.onInitAfter).not.toHaveBeenCalled();
+    expect(manager.getContainer('filtered').isDisabled).toBe(true);
+    expect(manager.listNames()).toEqual(['filtered']); // still listed
+  });
+
+  it('a namespace and a name in one exclusion must both match', async () => {
+    const { finder } = countedFinder('alpha', 'beta');
+    globalPluginFilter.addExclusion({ namespace: NS, name: 'alpha' });
+    globalPluginFilter.addExclusion({ namespace: 'other.ns', name: 'beta' });
+    const manager = new PluginManager(NS, { finder });
+
+    await manager.loadAll();
+    expect(manager.isLoaded('alpha')).toBe(false);
+    expect(manager.isLoaded('beta')).toBe(true);
+  });
+
+  it('a manager’s own filters replace globalPluginFilter', async () => {
+    const { finder } = countedFinder('global-excluded', 'own-excluded');
+    globalPluginFilter.addExclusion({ name: 'global-excluded' });
+    const own = createMatchingPluginFilter();
+    own.addExclusion({ name: 'own-*' });
+    const manager = new PluginManager(NS, { finder, filters: [own] });
+
+    await manager.loadAll();
+    expect(manager.isLoaded('global-excluded')).toBe(true);
+    expect(manager.isLoaded('own-excluded')).toBe(false);
+  });
+
+  it('a plain function is a filter, and it is handed the entry point of a plugin that has one', async () => {
+    const root = writePackage(
+      { name: '@plux-port/filtered', version: '1.0.0', type: 'module' },
+      {
+        'plugins.js': [
+          `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
+          `import { GoodPlugin } from ${JSON.stringify(DOUBLES_URL)};`,
+          `export const kept = new PluginSpec(${JSON.stringify(NS)}, 'kept', GoodPlugin);`,
+          `export const dropped = new PluginSpec(${JSON.stringify(NS)}, 'dropped', GoodPlugin);`,
+        ].join('\n'),
+      },
+    );
+    const seen: string[] = [];
+    const filter = vi.fn((target: PluginSpec | EntryPoint) => {
+      seen.push('value' in target ? target.value : `spec ${target.name}`);
+      return target.name === 'dropped';
+    });
+    const manager = new PluginManager(NS, {
+      finder: new StaticPluginFinder([
+        entryPointOf(root, { namespace: NS, name: 'kept', module: './plugins.js', export: 'kept' }),
+        entryPointOf(root, { namespace: NS, name: 'dropped', module: './plugins.js', export: 'dropped' }),
+      ]),
+      filters: [filter],
+    });
+
+    await manager.loadAll();
+    expect(manager.isLoaded('kept')).toBe(true);
+    expect(manager.isLoaded('dropped')).toBe(false);
+    expect(seen).toEqual([
+      '@plux-port/filtered:./plugins.js#kept',
+      '@plux-port/filtered:./plugins.js#dropped',
+    ]);
+  });
+});
+
+describe('PLUX_DISABLED', () => {
+  it('disables "ns:name" and "ns:*" rules with a reason that names the rule; the plugins stay listed', async () => {
+    vi.stubEnv('PLUX_DISABLED', `${NS}:one, other.ns:*`);
+    const { finder, factory } = countedFinder('one', 'two');
+    const other = new PluginManager('other.ns', {
+      finder: new StaticPluginFinder([new PluginSpec('other.ns', 'anything', GoodPlugin)]),
+    });
+    const manager = new PluginManager(NS, { finder });
+
+    const one = await manager.load('one').catch((e: unknown) => e);
+    expect(one).toBeInstanceOf(PluginDisabled);
+    expect((one as PluginDisabled).reason).toContain(`${NS}:one`);
+    expect((one as PluginDisabled).reason).toContain('PLUX_DISABLED');
+    await expect(manager.load('two')).resolves.toBeInstanceOf(GoodPlugin);
+    expect(factory).toHaveBeenCalledTimes(1); // only "two" was created
+
+    const anything = await other.load('anything').catch((e: unknown) => e);
+    expect(anything).toBeInstanceOf(PluginDisabled);
+    expect((anything as PluginDisabled).reason).toContain('other.ns:*');
+
+    expect(manager.listNames()).toEqual(['one', 'two']);
+    expect(other.listNames()).toEqual(['anything']);
+    await expect(manager.load('one')).rejects.toBeInstanceOf(PluginDisabled); // every later load too
+  });
+
+  it('name globs match too, and a disabled plugin’s module is never imported', async () => {
+    const marker = `plux-disabled-${Date.now()}`;
+    const root = writePackage(
+      { name: '@plux-port/disabled', version: '1.0.0', type: 'module' },
+      {
+        'legacy.js': [
+          `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
+          `import { GoodPlugin } from ${JSON.stringify(DOUBLES_URL)};`,
+          `globalThis[${JSON.stringify(marker)}] = true;`,
+          `export const legacy = new PluginSpec(${JSON.stringify(NS)}, 'legacy-s3', GoodPlugin);`,
+        ].join('\n'),
+      },
+    );
+    vi.stubEnv('PLUX_DISABLED', `${NS}:legacy-*`);
+    const manager = new PluginManager(NS, {
+      finder: new StaticPluginFinder([
+        entryPointOf(root, { namespace: NS, name: 'legacy-s3', module: './legacy.js', export: 'legacy' }),
+      ]),
+    });
+
+    const error = await manager.load('legacy-s3').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginDisabled);
+    expect((error as PluginDisabled).reason).toContain(`${NS}:legacy-*`);
+    expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
+  });
+});
