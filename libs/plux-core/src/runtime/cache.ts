@@ -1,0 +1,288 @@
+/**
+ * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v1.json`, one JSON file.
+ *
+ * The idea of keying a cache of entry points on the stat data of what produced them comes from plux's
+ * `EntryPointsCache`, which took it from stevedore's `_cache.py`. Unlike both, the key is not a hash computed up
+ * front but the list of watched paths with their stat data, so a warm start stats those paths and reads one file,
+ * and a cold start never has to enumerate anything twice.
+ *
+ * Stat data alone is not enough on a file system with coarse timestamps: a file changed twice within one tick keeps
+ * its mtime. Like git's "racy clean" rule, a path whose mtime or ctime is too close to the scan is not trusted by
+ * its stat data: the cache also stores a fingerprint of the content the scan actually read (or of the folder
+ * listing it saw) and checks it on every warm start until the path is old enough, then drops it.
+ */
+import {
+  type Dirent,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+import { log } from '../core/log.js';
+
+/** Bump when the cache's content or meaning changes: an older file is then ignored and rewritten. */
+export const CACHE_VERSION = 1;
+
+/** The cache file's name inside `node_modules/.cache/plux/`. */
+export const CACHE_FILE_NAME = `entry-points-v${CACHE_VERSION}.json`;
+
+/**
+ * How close (in ms) to the start of a scan a path's mtime or ctime may be before its stat data stops being proof
+ * that it did not change: more than the coarsest common timestamp granularity (FAT's 2 s) plus clock slop.
+ */
+export const RACY_WINDOW_MS = 3000;
+
+/**
+ * What a scan saw of one path:
+ * - `f` a file whose content was read, `d` a folder whose listing was read, `p` a path whose existence matters;
+ * - its stat key (`mtimeMs/ctimeMs/size/ino`, `-` when missing, `!CODE` when stat failed);
+ * - for a racy path, a fingerprint of the content (or listing) the scan used.
+ */
+export type WatchRecord = [kind: 'f' | 'd' | 'p', path: string, stat: string, fingerprint?: string];
+
+/**
+ * Collects what a scan read, with the stat data (and, for racy paths, the fingerprint) that later proves it
+ * unchanged. Record a path after reading it, passing what was read: a change between the read and the stat makes
+ * the path racy, and its fingerprint then describes the stale content, so the next start rebuilds.
+ */
+export class WatchRecorder {
+  readonly #records = new Map<string, WatchRecord>();
+
+  /** @param scanStart when the scan began (`Date.now()`), taken before anything was read. */
+  constructor(readonly scanStart: number = Date.now()) {}
+
+  /** A file whose content the scan used; `text` is what it read, undefined when it could not read it. */
+  file(path: string, text: string | undefined): void {
+    if (this.#records.has(path)) return;
+    const stat = statKey(path);
+    const record: WatchRecord = ['f', path, stat];
+    if (this.#isRacy(stat)) record.push(text === undefined ? UNREADABLE : fingerprintText(text));
+    this.#records.set(path, record);
+  }
+
+  /** A folder whose listing the scan used; `entries` is what it listed, undefined when it could not. */
+  directory(path: string, entries: Dirent[] | undefined): void {
+    if (this.#records.has(path)) return;
+    const stat = statKey(path);
+    const record: WatchRecord = ['d', path, stat];
+    if (this.#isRacy(stat))
+      record.push(entries === undefined ? UNREADABLE : fingerprintListing(path, entries));
+    this.#records.set(path, record);
+  }
+
+  /** A path whose existence and identity matter but not its content (a plugin module, a missing config file). */
+  presence(path: string): void {
+    if (!this.#records.has(path)) this.#records.set(path, ['p', path, statKey(path)]);
+  }
+
+  /** Everything recorded, in recording order. */
+  get records(): WatchRecord[] {
+    return [...this.#records.values()];
+  }
+
+  #isRacy(stat: string): boolean {
+    const time = statTime(stat);
+    return time !== undefined && time >= this.scanStart - RACY_WINDOW_MS;
+  }
+}
+
+/**
+ * The cache file of one root. Every failure (missing, corrupt, stale, unwritable) is silent apart from a debug
+ * line: the caller then scans, and the cache is rebuilt or bypassed.
+ */
+export class EntryPointsCache {
+  /** The cache file. */
+  readonly file: string;
+
+  /** @param root the real path of the root whose `node_modules/.cache/plux/` holds the cache. */
+  constructor(readonly root: string) {
+    this.file = join(root, 'node_modules', '.cache', 'plux', CACHE_FILE_NAME);
+  }
+
+  /**
+   * The cache of `root`, or undefined when `root` has no `node_modules` folder (the cache never creates one).
+   */
+  static at(root: string): EntryPointsCache | undefined {
+    return statSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()
+      ? new EntryPointsCache(root)
+      : undefined;
+  }
+
+  /**
+   * The data stored by {@link write}, when the file exists, matches this version and root, and every path it
+   * watched is unchanged; undefined otherwise.
+   */
+  read(): unknown {
+    let parsed: CacheContent;
+    try {
+      parsed = JSON.parse(readFileSync(this.file, 'utf8')) as CacheContent;
+    } catch (error) {
+      log.debug(
+        `index cache miss (${this.file}): ${isMissing(error) ? 'no cache yet' : 'unreadable, rebuilding'}`,
+      );
+      return undefined;
+    }
+    if (!isCacheContent(parsed) || parsed.version !== CACHE_VERSION || parsed.root !== this.root) {
+      log.debug(
+        `index cache miss (${this.file}): written by another version or for another root, rebuilding`,
+      );
+      return undefined;
+    }
+    const now = Date.now();
+    let settled = false;
+    for (const record of parsed.watched) {
+      const [kind, path, stat, fingerprint] = record;
+      const current = statKey(path);
+      if (current !== stat) {
+        log.debug(`index cache miss (${this.file}): ${path} changed`);
+        return undefined;
+      }
+      if (fingerprint === undefined) continue;
+      const seen = kind === 'd' ? readListingFingerprint(path) : readFileFingerprint(path);
+      if (seen !== fingerprint) {
+        log.debug(`index cache miss (${this.file}): ${path} changed (same stat data, different content)`);
+        return undefined;
+      }
+      // Old enough now that any later change shows in its stat data: stop paying for the content check.
+      const time = statTime(stat);
+      if (time !== undefined && time < now - RACY_WINDOW_MS) {
+        record.length = 3;
+        settled = true;
+      }
+    }
+    log.debug(`index cache hit (${this.file})`);
+    if (settled) this.#store(parsed);
+    return parsed.data;
+  }
+
+  /** Creates the cache folder. Call it before scanning, so that creating it does not change what the scan saw. */
+  prepare(): void {
+    try {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+    } catch {
+      // unwritable: write() will fail too and the cache is bypassed
+    }
+  }
+
+  /** Stores `data` with what `recorder` saw; returns false (and logs at debug level) when it cannot. */
+  write(data: unknown, recorder: WatchRecorder): boolean {
+    return this.#store({ version: CACHE_VERSION, root: this.root, watched: recorder.records, data });
+  }
+
+  #store(content: CacheContent): boolean {
+    const temp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      writeFileSync(temp, JSON.stringify(content));
+      renameSync(temp, this.file);
+      log.debug(`index cache written (${this.file})`);
+      return true;
+    } catch (error) {
+      log.debug(`index cache not written (${this.file}): ${(error as Error).message}`);
+      try {
+        unlinkSync(temp);
+      } catch {
+        // the temp file was never created
+      }
+      return false;
+    }
+  }
+}
+
+interface CacheContent {
+  version: number;
+  root: string;
+  watched: WatchRecord[];
+  data: unknown;
+}
+
+const UNREADABLE = '!unreadable';
+
+/** `mtimeMs/ctimeMs/size/ino` of `path` (symlinks followed), `-` when it does not exist, `!CODE` on other errors. */
+export function statKey(path: string): string {
+  try {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? `${s.mtimeMs}/${s.ctimeMs}/${s.size}/${s.ino}` : '-';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? '-' : `!${code ?? 'error'}`;
+  }
+}
+
+/** The later of mtime and ctime in a stat key. */
+function statTime(stat: string): number | undefined {
+  if (stat === '-' || stat.startsWith('!')) return undefined;
+  const [mtime, ctime] = stat.split('/', 2).map(Number);
+  return Math.max(mtime ?? 0, ctime ?? 0);
+}
+
+function readFileFingerprint(path: string): string {
+  try {
+    return fingerprintText(readFileSync(path, 'utf8'));
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+function readListingFingerprint(path: string): string {
+  try {
+    return fingerprintListing(path, readdirSync(path, { withFileTypes: true }));
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** The names in a folder, with the target of each symlink (re-pointing a link keeps the name). */
+function fingerprintListing(path: string, entries: Dirent[]): string {
+  const parts = entries.map((e) => {
+    if (!e.isSymbolicLink()) return e.name;
+    try {
+      return `${e.name}->${readlinkSync(join(path, e.name))}`;
+    } catch {
+      return `${e.name}->?`;
+    }
+  });
+  return fingerprintText(parts.sort().join('\n'));
+}
+
+/**
+ * A 64-bit fingerprint (two FNV-1a 32-bit hashes with different offsets) and the length. Not cryptographic: it
+ * tells apart two versions of one file, which is all the racy check needs, without loading `node:crypto`.
+ */
+export function fingerprintText(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+  }
+  return `${text.length.toString(36)}.${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+function isCacheContent(value: unknown): value is CacheContent {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as CacheContent;
+  return (
+    typeof c.version === 'number' &&
+    typeof c.root === 'string' &&
+    Array.isArray(c.watched) &&
+    c.watched.every(
+      (r) =>
+        Array.isArray(r) &&
+        (r[0] === 'f' || r[0] === 'd' || r[0] === 'p') &&
+        typeof r[1] === 'string' &&
+        typeof r[2] === 'string' &&
+        (r[3] === undefined || typeof r[3] === 'string'),
+    )
+  );
+}

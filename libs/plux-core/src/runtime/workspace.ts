@@ -1,0 +1,382 @@
+/**
+ * Which packages are visible from a folder: the workspace packages of the enclosing workspace root, and the
+ * packages installed in `node_modules` of that root and of each workspace package.
+ *
+ * Only folders are found here; reading their `package.json` and index is the finder's job. Every folder listed and
+ * every config file read goes through a {@link WatchRecorder}, so the on-disk cache knows what to re-check.
+ */
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+import type { WatchRecorder } from './cache.js';
+
+/** How a package was reached; decides which one wins when two declare the same plugin. */
+export type PackageTier = 'workspace' | 'root' | 'nested';
+
+/** Precedence of the tiers: lower wins. */
+export const TIER_RANK: Readonly<Record<PackageTier, number>> = { workspace: 0, root: 1, nested: 2 };
+
+/** The folder whose workspace (or single package) decides what is visible. */
+export interface WorkspaceRoot {
+  /** The absolute real path of the root folder. */
+  dir: string;
+  /** The workspace config found there, or undefined for a plain package root (no workspace). */
+  tool?: 'package.json' | 'pnpm' | 'lerna' | 'rush';
+  /** The workspace globs, when the config could be read (`libs/*`, `!**\/test`). */
+  globs: string[];
+}
+
+/** A folder that may hold a package. */
+export interface PackageCandidate {
+  /** The folder as reached (maybe through a symlink). */
+  dir: string;
+  tier: PackageTier;
+  /** A package from pnpm's hidden hoisting folder (`node_modules/.pnpm/node_modules`): after the top level. */
+  hoisted: boolean;
+  /**
+   * Reached through a symlink that leads outside every `node_modules` folder (npm link, `file:` or `link:`
+   * dependencies, workspace links): its files can change without an install, so the cache watches them.
+   */
+  linked: boolean;
+}
+
+/** What {@link findVisiblePackages} found. */
+export interface VisiblePackages {
+  root: WorkspaceRoot;
+  /** Workspace packages (the root package first), then root `node_modules`, then nested `node_modules`. */
+  candidates: PackageCandidate[];
+  /** One message per folder that could not be read (a symlink loop, no permission). */
+  problems: string[];
+}
+
+/** Files in `node_modules` that an install rewrites (npm, pnpm, yarn berry, yarn classic). */
+const INSTALL_STATE_FILES = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity'];
+
+/**
+ * Finds the root for `cwd`: the nearest ancestor with a workspace config (a `workspaces` field in package.json,
+ * `pnpm-workspace.yaml`, `lerna.json`, `rush.json`); when there is none, the nearest package root (a folder with a
+ * package.json) that has `node_modules`, else the nearest package root. Undefined when no ancestor is a package.
+ *
+ * Cheap by design (a few reads per level, no `@manypkg/get-packages`): it runs on every start, the warm ones too.
+ */
+export function findWorkspaceRoot(cwd: string): WorkspaceRoot | undefined {
+  let nearestPackage: string | undefined;
+  let nearestWithModules: string | undefined;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const packageText = readText(join(dir, 'package.json'));
+    const workspace = detectWorkspace(dir, packageText);
+    if (workspace) return { ...workspace, dir: realPath(dir) };
+    if (packageText !== undefined) {
+      nearestPackage ??= dir;
+      if (!nearestWithModules && isDirectory(join(dir, 'node_modules'))) nearestWithModules = dir;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  const dir = nearestWithModules ?? nearestPackage;
+  return dir === undefined ? undefined : { dir: realPath(dir), globs: [] };
+}
+
+/**
+ * Lists the folders visible from `root`, in precedence order: the root package and the workspace packages, the
+ * packages in the root's `node_modules` (top level, `@scope/*`, then pnpm's `.pnpm/node_modules`), then those in each
+ * workspace package's own `node_modules`. Never throws: an unreadable folder is a problem, a vanished one is skipped.
+ */
+export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder): VisiblePackages {
+  const problems: string[] = [];
+  const candidates: PackageCandidate[] = [];
+  const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder) : [])];
+  for (const dir of packages) candidates.push({ dir, tier: 'workspace', hoisted: false, linked: true });
+
+  const rootModules = join(root.dir, 'node_modules');
+  for (const file of INSTALL_STATE_FILES) recorder.presence(join(rootModules, file));
+  scanNodeModules(rootModules, { tier: 'root', hoisted: false }, { candidates, problems, recorder });
+  scanNodeModules(
+    join(rootModules, '.pnpm', 'node_modules'),
+    { tier: 'root', hoisted: true },
+    { candidates, problems, recorder },
+  );
+  for (const dir of packages.slice(1)) {
+    scanNodeModules(
+      join(dir, 'node_modules'),
+      { tier: 'nested', hoisted: false },
+      { candidates, problems, recorder },
+    );
+  }
+  return { root, candidates, problems };
+}
+
+/**
+ * The workspace package folders of `root`, from `@manypkg/get-packages` (loaded only here). When it fails (a
+ * malformed package.json, a workspace without the lock file it expects) the globs are expanded here instead, so
+ * one broken package never hides the others: the finder then reports the broken package.json by name.
+ */
+export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecorder): string[] {
+  // What decides membership: the config files, and every folder a glob expands in (a new package folder changes
+  // its parent's listing).
+  for (const file of ['package.json', 'pnpm-workspace.yaml', 'lerna.json', 'rush.json']) {
+    recorder.presence(join(root.dir, file));
+  }
+  let dirs: string[] | undefined;
+  try {
+    const { getPackagesSync } = loadManypkg();
+    const result = getPackagesSync(root.dir);
+    if (resolve(result.rootDir) === root.dir || realPath(result.rootDir) === root.dir) {
+      dirs = result.packages.map((p) => resolve(p.dir));
+    }
+  } catch {
+    // fall back to expanding the globs below
+  }
+  dirs ??= expandWorkspaceGlobs(root.dir, root.globs);
+  dirs = [...new Set(dirs)].filter((d) => d !== root.dir).sort();
+  for (const glob of root.globs) {
+    if (!glob.startsWith('!'))
+      recorder.directory(join(root.dir, staticPrefix(glob)), listing(join(root.dir, staticPrefix(glob))));
+  }
+  for (const dir of dirs) {
+    for (let parent = dirname(dir); parent.startsWith(root.dir + sep); parent = dirname(parent)) {
+      recorder.directory(parent, listing(parent));
+    }
+  }
+  return dirs;
+}
+
+interface ScanContext {
+  candidates: PackageCandidate[];
+  problems: string[];
+  recorder: WatchRecorder;
+}
+
+function scanNodeModules(
+  folder: string,
+  where: { tier: PackageTier; hoisted: boolean },
+  context: ScanContext,
+): void {
+  const entries = readFolder(folder, context);
+  for (const entry of entries ?? []) {
+    // .bin, .cache, .pnpm, .package-lock.json, .modules.yaml …: never packages
+    if (entry.name.startsWith('.') || entry.isFile()) continue;
+    const dir = join(folder, entry.name);
+    if (entry.name.startsWith('@')) {
+      for (const scoped of readFolder(dir, context) ?? []) {
+        if (scoped.name.startsWith('.') || scoped.isFile()) continue;
+        context.candidates.push(candidate(join(dir, scoped.name), scoped, where));
+      }
+    } else {
+      context.candidates.push(candidate(dir, entry, where));
+    }
+  }
+}
+
+function candidate(
+  dir: string,
+  entry: Dirent,
+  where: { tier: PackageTier; hoisted: boolean },
+): PackageCandidate {
+  let linked = false;
+  if (entry.isSymbolicLink()) {
+    try {
+      linked = !realpathSync.native(dir).split(sep).includes('node_modules');
+    } catch {
+      // dangling or looping: the finder reports it when it reads the package.json
+    }
+  }
+  return { dir, tier: where.tier, hoisted: where.hoisted, linked };
+}
+
+/** Lists a folder for scanning, recording it; undefined (and a problem unless it simply is not there) on error. */
+function readFolder(folder: string, context: ScanContext): Dirent[] | undefined {
+  let entries: Dirent[] | undefined;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      const why =
+        code === 'ELOOP' ? 'it is a symlink loop; remove the link' : `${code}: ${(error as Error).message}`;
+      context.problems.push(`cannot list ${folder}: ${why}`);
+    }
+  }
+  context.recorder.directory(folder, entries);
+  return entries?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function listing(folder: string): Dirent[] | undefined {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The workspace config of `dir`, if it is a workspace root. */
+function detectWorkspace(
+  dir: string,
+  packageText: string | undefined,
+): Omit<WorkspaceRoot, 'dir'> | undefined {
+  if (packageText?.includes('"workspaces"')) {
+    const globs = workspacesField(packageText);
+    if (globs) return { tool: 'package.json', globs };
+  }
+  const pnpm = readText(join(dir, 'pnpm-workspace.yaml'));
+  if (pnpm !== undefined) return { tool: 'pnpm', globs: pnpmPackages(pnpm) };
+  const lerna = readText(join(dir, 'lerna.json'));
+  if (lerna !== undefined) {
+    const packages = parseJson(lerna)?.['packages'];
+    return { tool: 'lerna', globs: isStringArray(packages) ? packages : ['packages/*'] };
+  }
+  if (isFile(join(dir, 'rush.json'))) return { tool: 'rush', globs: [] };
+  return undefined;
+}
+
+function workspacesField(packageText: string): string[] | undefined {
+  const workspaces = parseJson(packageText)?.['workspaces'];
+  if (isStringArray(workspaces)) return workspaces;
+  const packages = (workspaces as Record<string, unknown> | undefined)?.['packages'];
+  return isStringArray(packages) ? packages : undefined;
+}
+
+/**
+ * The `packages:` list of a `pnpm-workspace.yaml`, read line by line: enough for the globs that decide what the
+ * cache watches and for the fallback expansion, without loading a YAML parser on every start.
+ */
+function pnpmPackages(yaml: string): string[] {
+  const globs: string[] = [];
+  let inPackages = false;
+  for (const line of yaml.split(/\r?\n/)) {
+    if (/^packages\s*:/.test(line)) {
+      inPackages = true;
+      continue;
+    }
+    if (!inPackages || /^\s*(#.*)?$/.test(line)) continue;
+    const item = /^\s+-\s*(['"]?)(.*?)\1\s*(#.*)?$/.exec(line);
+    if (!item) break;
+    if (item[2]) globs.push(item[2]);
+  }
+  return globs;
+}
+
+/**
+ * Expands workspace globs without `@manypkg/get-packages`: walks from each glob's static prefix (skipping
+ * `node_modules` and dot folders) and keeps the folders that match and hold a package.json.
+ */
+function expandWorkspaceGlobs(rootDir: string, globs: string[]): string[] {
+  const positive = globs.filter((g) => !g.startsWith('!')).map(normalizeGlob);
+  const negative = globs.filter((g) => g.startsWith('!')).map((g) => normalizeGlob(g.slice(1)));
+  if (positive.length === 0) return [];
+  const picomatch = createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
+  const isMatch = picomatch(positive, { ignore: negative, dot: false });
+  const found = new Set<string>();
+  const visited = new Set<string>();
+  const walk = (dir: string, depth: number, maxDepth: number) => {
+    const rel = relative(rootDir, dir).split(sep).join('/');
+    if (rel && isMatch(rel) && isFile(join(dir, 'package.json'))) found.add(dir);
+    if (depth >= maxDepth) return;
+    let real: string;
+    try {
+      real = realpathSync.native(dir);
+    } catch {
+      return;
+    }
+    if (visited.has(real)) return; // a symlink loop, or two links to one folder
+    visited.add(real);
+    for (const entry of listing(dir) ?? []) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.isFile()) continue;
+      walk(join(dir, entry.name), depth + 1, maxDepth);
+    }
+  };
+  for (const glob of positive) {
+    const prefix = staticPrefix(glob);
+    const rest = glob.slice(prefix.length).split('/').filter(Boolean);
+    walk(join(rootDir, prefix), 0, rest.includes('**') ? 16 : rest.length);
+  }
+  return [...found];
+}
+
+function normalizeGlob(glob: string): string {
+  return glob.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** The leading path segments of a glob that hold no glob syntax (`libs/` of `libs/*`). */
+function staticPrefix(glob: string): string {
+  const parts = normalizeGlob(glob).split('/');
+  const fixed: string[] = [];
+  for (const part of parts) {
+    if (/[*?[\]{}()!+@]/.test(part)) break;
+    fixed.push(part);
+  }
+  return fixed.length === parts.length ? fixed.join('/') : fixed.map((p) => `${p}/`).join('');
+}
+
+type Manypkg = typeof import('@manypkg/get-packages');
+let manypkg: Manypkg | undefined;
+
+/**
+ * Loads `@manypkg/get-packages` on first use only: it pulls in a glob library and a YAML parser, which a warm start
+ * (answered from the cache) or a start outside any workspace never needs. `require` of this ES module works
+ * synchronously from Node 20.19 on; an experimental warning some Node versions print for it is not the user's
+ * business, so it is dropped while loading.
+ */
+function loadManypkg(): Manypkg {
+  if (manypkg) return manypkg;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/ES Module|require\(\)/i.test(text)) return;
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return (manypkg = createRequire(import.meta.url)('@manypkg/get-packages') as Manypkg);
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The package name a `node_modules` folder implies (`@scope/name` or `name`). */
+export function nameFromFolder(dir: string): string {
+  const parent = basename(dirname(dir));
+  return parent.startsWith('@') ? `${parent}/${basename(dir)}` : basename(dir);
+}
