@@ -120,6 +120,8 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
     const root = writePackage(
       { name: 'metadata-workspace', private: true, workspaces: ['packages/*'] },
       {
+        // an npm workspace as `npm install` leaves it (@manypkg/get-packages tells npm by its lock file)
+        'package-lock.json': { name: 'metadata-workspace', lockfileVersion: 3, requires: true, packages: {} },
         'packages/fake-dist/package.json': { ...FAKE_DIST, plux: './plux.json' },
         'packages/fake-dist/plux.json': {
           formatVersion: 1,
