@@ -147,7 +147,12 @@ export class PluginManager<P extends Plugin = Plugin> {
    * @throws the import, factory or `load` error, also recorded on the container (every time).
    */
   load(name: string): Promise<P> {
-    const container = this.#require(name);
+    let container: Container<P>;
+    try {
+      container = this.#require(name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (container.isLoaded) return Promise.resolve(container.plugin!);
     if (container.pending) return container.pending;
     if (container.isDisabled) {
@@ -295,7 +300,7 @@ export class PluginManager<P extends Plugin = Plugin> {
     if (container.spec) {
       if (!container.resolveNotified) {
         container.resolveNotified = true;
-        await this.#fire('onResolveAfter', container.spec);
+        await this.#notifyResolved(container, container.spec);
       }
       return container.spec;
     }
@@ -314,13 +319,27 @@ export class PluginManager<P extends Plugin = Plugin> {
       container.isResolved = true;
       container.resolveNotified = true;
       if (entryPoint.distribution) rememberDistribution(spec, entryPoint.distribution);
-      await this.#fire('onResolveAfter', spec);
+      await this.#notifyResolved(container, spec);
       return spec;
     })();
     try {
       return await container.resolving;
     } finally {
       container.resolving = undefined;
+    }
+  }
+
+  /** `onResolveAfter`; a `PluginException` from it fails the resolve stage like an import error would. */
+  async #notifyResolved(container: Container<P>, spec: PluginSpec<P>): Promise<void> {
+    try {
+      await this.#fire('onResolveAfter', spec);
+    } catch (error) {
+      if (isPluginError(error, 'PluginDisabled')) throw error;
+      container.resolveError = error;
+      container.isResolved = false;
+      if (container.entryPoint)
+        await this.#fire('onResolveException', this.namespace, container.entryPoint, error);
+      throw error;
     }
   }
 
