@@ -1,0 +1,232 @@
+import { realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+
+import { isFunctionPlugin, isPluginClass, toPluginSpec } from '../core/plugin.js';
+import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '../core/plux-index.js';
+import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
+import { DiscoveryError } from './errors.js';
+import { importModule } from './import-module.js';
+import { packageLabel, readPackageJson } from './package-json.js';
+import { compare, listModules, resolveScanFolder } from './scan.js';
+
+/** Options of {@link discoverPlugins}. */
+export interface DiscoverOptions {
+  /** The package root: the folder of its package.json. */
+  root: string;
+  /** The folder to scan, relative to `root`. Default: the folder of the built entry (`exports["."]`, else `main`). */
+  path?: string;
+  /**
+   * Globs (picomatch) relative to the scanned folder; when given, only matching modules are imported. A glob that
+   * matches a folder matches everything in it.
+   */
+  include?: string[];
+  /**
+   * Globs (picomatch) relative to the scanned folder; matching modules are never imported, and an excluded folder
+   * is not even read. Exclude wins over include. Use it for modules with side effects on import.
+   */
+  exclude?: string[];
+  /** Make a module that throws on import fatal (a {@link DiscoveryError}) instead of reporting and skipping it. */
+  strict?: boolean;
+}
+
+/** A module that threw when discovery imported it. */
+export interface DiscoveryFailure {
+  /** The module, relative to the package root (`./dist/broken.js`). */
+  module: string;
+  /** What it threw. */
+  error: unknown;
+}
+
+/** What {@link discoverPlugins} found. */
+export interface DiscoverResult {
+  /** The plugins, sorted by namespace and name. */
+  plugins: IndexedPlugin[];
+  /** `serializeIndex(plugins)`: the exact bytes of `plux.json`. */
+  index: string;
+  /** The absolute (real) package root. */
+  root: string;
+  /** The absolute (real) folder that was scanned. */
+  scanned: string;
+  /** Every module discovery imported, relative to the root (`./dist/services.js`), in import order. */
+  modules: string[];
+  /** Modules that threw on import (only when not `strict`); their plugins are missing from the index. */
+  failures: DiscoveryFailure[];
+  /** Things worth telling the user that do not stop discovery, e.g. a plugin that is not a named export. */
+  warnings: string[];
+}
+
+/**
+ * Finds every plugin a package defines (plux's build-time `ModuleScanningPluginFinder`): imports each JavaScript
+ * module under the scanned folder once, in path order, and turns every export into a plugin with the runtime's own
+ * resolver (`toPluginSpec`): a `PluginSpec`, a `Plugin` class with `namespace` and `pluginName`, a `plugin()`
+ * function (named by the function, else by its export). Abstract bases and other exports are ignored.
+ *
+ * A value exported by several modules (a barrel's `export * from`) is one plugin; the index names the module that
+ * defines it (see `defining-module.ts`). Discovery runs the package's code: keep modules with side effects out
+ * with `exclude`. It imports nothing outside the scanned folder itself; the modules it imports load their own
+ * dependencies as usual.
+ *
+ * @example
+ * ```ts
+ * const { index, failures } = await discoverPlugins({ root: 'libs/services', exclude: ['internal/**'] });
+ * ```
+ * @throws DiscoveryError when two different exports have one (namespace, name), a plugin's namespace or name is
+ *   not valid in an index, a module threw and `strict` is set, or there is no folder to scan.
+ */
+export async function discoverPlugins(options: DiscoverOptions): Promise<DiscoverResult> {
+  const root = realpathOrThrow(resolve(options.root));
+  const pkg = readPackageJson(root);
+  const label = packageLabel(pkg, root);
+  const scanned = resolveScanFolder(root, pkg, options.path);
+  const listing = listModules(scanned, { include: options.include, exclude: options.exclude });
+  const warnings = [...listing.warnings];
+  const modules: string[] = [];
+  const failures: DiscoveryFailure[] = [];
+  const sitesByValue = new Map<unknown, ExportSite[]>();
+  const valueOfKey = new Map<unknown, unknown>();
+  const nestedPlugins: { module: string; path: string; value: unknown }[] = [];
+
+  for (const file of listing.files) {
+    const module = toModulePath(root, file);
+    modules.push(module);
+    let namespace: Record<string, unknown>;
+    try {
+      namespace = await importModule(file);
+    } catch (error) {
+      failures.push({ module, error });
+      continue;
+    }
+    for (const exportName of Object.keys(namespace)) {
+      const value = readExport(namespace, exportName);
+      if (isPluginClass(value) && value.pluginName && !value.namespace) {
+        warnings.push(
+          `${module}#${exportName}: class ${value.name} has pluginName but no namespace, so it is not a plugin`,
+        );
+      }
+      if (!specOf(value, exportName)) {
+        if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value));
+        continue;
+      }
+      const key = identityOf(value);
+      valueOfKey.set(key, value);
+      const sites = sitesByValue.get(key);
+      if (sites) sites.push({ file, exportName });
+      else sitesByValue.set(key, [{ file, exportName }]);
+    }
+  }
+
+  if (options.strict && failures.length) {
+    throw DiscoveryError.fromProblems(
+      `${label}: ${failures.length} module(s) threw on import (strict mode); fix them or leave them out with exclude`,
+      failures.map((f) => `${f.module}: ${errorMessage(f.error)}`),
+      failures[0]!.error,
+    );
+  }
+  for (const nested of nestedPlugins) {
+    if (!sitesByValue.has(identityOf(nested.value))) {
+      warnings.push(
+        `${nested.module}: ${nested.path} is a plugin but not a named export, so it cannot be indexed; ` +
+          'export it by name (ESM: export const x = …; CommonJS: exports.x = …)',
+      );
+    }
+  }
+
+  const graph = new ModuleGraph(root);
+  const problems: string[] = [];
+  const byKey = new Map<string, { plugin: IndexedPlugin; site: string }[]>();
+  for (const [key, sites] of sitesByValue) {
+    const value = valueOfKey.get(key);
+    const site = chooseDefiningExport(sites, graph, value);
+    const spec = toPluginSpec(value, site.exportName)!;
+    const module = toModulePath(root, site.file);
+    const where = `${module}#${site.exportName}`;
+    const invalid = checkNamespace(spec.namespace) ?? checkName(spec.name);
+    if (invalid) {
+      problems.push(`${where}: plugin ${JSON.stringify(`${spec.namespace}:${spec.name}`)}: ${invalid}`);
+      continue;
+    }
+    const plugin: IndexedPlugin = {
+      namespace: spec.namespace,
+      name: spec.name,
+      module,
+      export: site.exportName,
+    };
+    const id = `${spec.namespace}:${spec.name}`;
+    const same = byKey.get(id);
+    if (same) same.push({ plugin, site: where });
+    else byKey.set(id, [{ plugin, site: where }]);
+  }
+  for (const [id, found] of [...byKey].sort(([a], [b]) => compare(a, b))) {
+    if (found.length > 1) {
+      const sites = found.map((f) => f.site).sort(compare);
+      problems.push(
+        `duplicate plugin ${id}: exported by ${sites.join(' and ')}; give each a unique name, or export one value`,
+      );
+    }
+  }
+  if (problems.length) {
+    throw DiscoveryError.fromProblems(`${label}: cannot write an index`, problems);
+  }
+
+  const plugins = [...byKey.values()]
+    .map(([only]) => only!.plugin)
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  return { plugins, index: serializeIndex(plugins), root, scanned, modules, failures, warnings };
+}
+
+/** `./dist/services.js`: a module's path as the index writes it. */
+export function toModulePath(root: string, file: string): string {
+  return `./${relative(root, file).split(sep).join('/')}`;
+}
+
+/** A description of a thrown value in one line. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** What makes two exports the same plugin: the value, or for a `plugin()` function the spec it carries. */
+function identityOf(value: unknown): unknown {
+  return isFunctionPlugin(value) ? value.pluginSpec : value;
+}
+
+/** `toPluginSpec`, where a value whose static fields throw is simply not a plugin. */
+function specOf(value: unknown, exportName: string) {
+  try {
+    return toPluginSpec(value, exportName);
+  } catch {
+    return undefined;
+  }
+}
+
+function readExport(namespace: Record<string, unknown>, name: string): unknown {
+  try {
+    return namespace[name];
+  } catch {
+    return undefined; // a binding still in its temporal dead zone (an import cycle that failed)
+  }
+}
+
+/** Plugins held by the properties of a default-exported object (CommonJS `module.exports = { … }`). */
+function pluginsInside(module: string, value: unknown): { module: string; path: string; value: unknown }[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found = [];
+  for (const key of Object.keys(value)) {
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      continue;
+    }
+    if (specOf(item, key)) found.push({ module, path: `default.${key}`, value: item });
+  }
+  return found;
+}
+
+function realpathOrThrow(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    throw new DiscoveryError(`the package root ${path} does not exist`, { cause: error });
+  }
+}

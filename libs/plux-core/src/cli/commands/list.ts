@@ -1,0 +1,135 @@
+import { relative, resolve, sep } from 'node:path';
+
+import type { EntryPoint } from '../../core/entry-point.js';
+import { IndexPluginFinder } from '../../runtime/finder.js';
+import { defineCommand } from '../command.js';
+import { EXIT, formatTable, paletteFor, Reporter, type Cell } from '../io.js';
+
+/** One row of `plux list --json`. */
+export interface ListedPlugin {
+  namespace: string;
+  name: string;
+  /** The providing package's name, or null when the entry point has no distribution. */
+  package: string | null;
+  version: string | null;
+  /** `workspace` for a package of the enclosing workspace, `installed` for one in node_modules. */
+  source: 'workspace' | 'installed' | null;
+  /** The module relative to its package root (`./dist/services.js`). */
+  module: string;
+  export: string;
+  /** `<package>:<module>#<export>`: what `value` filters and `PLUX_DISABLED` rules see. */
+  value: string;
+  /** The absolute path of the module. */
+  path: string;
+  /** Set on a plugin that another package's plugin of the same namespace and name hides: `name@version`. */
+  shadowedBy?: string;
+}
+
+export const listCommand = defineCommand({
+  name: 'list',
+  maxPositionals: 0,
+  options: {
+    namespace: { type: 'string', short: 'n' },
+    json: { type: 'boolean' },
+    cwd: { type: 'string' },
+  },
+  help: `Usage: plux list [--namespace <ns>] [--json]
+
+List every plugin visible from the current folder: those of the enclosing workspace's packages and of the
+packages installed in node_modules, read from their indexes (plux.json). Nothing is imported.
+
+Columns: namespace, name, package@version, workspace or installed, module#export. A plugin hidden by a
+plugin of the same namespace and name in a package that takes precedence is listed as shadowed.
+
+Options:
+  -n, --namespace <ns>  only the plugins of this namespace
+  --json                print a JSON array instead of a table
+  --cwd <dir>           look from this folder instead of the current one
+  -h, --help            show this help
+
+Exit codes: 0 listed (also when nothing was found), 2 bad usage.
+`,
+  async run({ values }, io) {
+    const report = new Reporter(io);
+    const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
+    const finder = IndexPluginFinder.forCwd(cwd);
+    const wanted = (ep: EntryPoint) => values.namespace === undefined || ep.namespace === values.namespace;
+    const listed: ListedPlugin[] = finder.listEntryPoints().filter(wanted).map(toListed);
+    for (const { winner, loser } of finder.listShadowed()) {
+      if (!wanted(loser)) continue;
+      listed.push({ ...toListed(loser), shadowedBy: packageRef(winner) });
+    }
+    listed.sort(
+      (a, b) =>
+        compare(a.namespace, b.namespace) ||
+        compare(a.name, b.name) ||
+        Number(a.shadowedBy !== undefined) - Number(b.shadowedBy !== undefined) ||
+        compare(a.value, b.value),
+    );
+    // Problems in the indexes (and shadowed plugins) are already reported by the finder, once, on stderr.
+
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (listed.length === 0) {
+      const scope = values.namespace === undefined ? '' : ` in namespace ${values.namespace}`;
+      report.info(`no plugins${scope} visible from ${cwd}`);
+      return EXIT.ok;
+    }
+    const palette = paletteFor(io);
+    const anyShadowed = listed.some((p) => p.shadowedBy !== undefined);
+    const header = ['NAMESPACE', 'NAME', 'PACKAGE', 'SOURCE', 'MODULE', ...(anyShadowed ? ['NOTE'] : [])];
+    const rows = listed.map((p): Cell[] => {
+      const row: Cell[] = [
+        p.namespace,
+        p.name,
+        p.package === null ? '?' : `${p.package}@${p.version}`,
+        p.source ?? '?',
+        `${p.module}#${p.export}`,
+      ];
+      if (p.shadowedBy !== undefined) {
+        const dim = (cell: string): Cell => ({ text: cell, paint: palette.dim });
+        return [...row.map((c) => dim(c as string)), dim(`shadowed by ${p.shadowedBy}`)];
+      }
+      return row;
+    });
+    io.stdout.write(formatTable(header, rows, palette));
+    return EXIT.ok;
+  },
+});
+
+function toListed(ep: EntryPoint): ListedPlugin {
+  const dist = ep.distribution;
+  return {
+    namespace: ep.namespace,
+    name: ep.name,
+    package: dist?.name ?? null,
+    version: dist?.version ?? null,
+    source: dist === undefined ? null : dist.workspace ? 'workspace' : 'installed',
+    module: modulePath(ep),
+    export: ep.export,
+    value: ep.value,
+    path: ep.module,
+  };
+}
+
+/** The module relative to its package (`./dist/services.js`), as in the package's index. */
+export function modulePath(ep: EntryPoint): string {
+  const prefix = ep.distribution ? `${ep.distribution.name}:` : undefined;
+  const hash = ep.value.lastIndexOf('#');
+  if (prefix && ep.value.startsWith(prefix) && hash > prefix.length) {
+    const module = ep.value.slice(prefix.length, hash);
+    return module.startsWith('.') ? module : `./${module}`;
+  }
+  if (ep.distribution) return `./${relative(ep.distribution.root, ep.module).split(sep).join('/')}`;
+  return ep.module;
+}
+
+function packageRef(ep: EntryPoint): string {
+  return ep.distribution ? `${ep.distribution.name}@${ep.distribution.version}` : ep.value;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
