@@ -9,6 +9,7 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from '
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
+import { log } from '../core/log.js';
 import type { WatchRecorder } from './cache.js';
 
 /** How a package was reached; decides which one wins when two declare the same plugin. */
@@ -50,6 +51,9 @@ export interface VisiblePackages {
   problems: string[];
 }
 
+/** Files whose content makes a folder a workspace root, and lists its packages. */
+const WORKSPACE_CONFIG_FILES = ['package.json', 'pnpm-workspace.yaml', 'lerna.json', 'rush.json'];
+
 /** Files in `node_modules` that an install rewrites (npm, pnpm, yarn berry, yarn classic). */
 const INSTALL_STATE_FILES = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity'];
 
@@ -85,6 +89,9 @@ export function findWorkspaceRoot(cwd: string): WorkspaceRoot | undefined {
 export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder): VisiblePackages {
   const problems: string[] = [];
   const candidates: PackageCandidate[] = [];
+  // The config files decide the root and the workspace packages, also where there is no workspace (yet).
+  for (const file of WORKSPACE_CONFIG_FILES)
+    recorder.file(join(root.dir, file), readText(join(root.dir, file)));
   const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder) : [])];
   for (const dir of packages) candidates.push({ dir, tier: 'workspace', hoisted: false, linked: true });
 
@@ -112,26 +119,30 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
  * one broken package never hides the others: the finder then reports the broken package.json by name.
  */
 export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecorder): string[] {
-  // What decides membership: the config files, and every folder a glob expands in (a new package folder changes
-  // its parent's listing).
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'lerna.json', 'rush.json']) {
-    recorder.presence(join(root.dir, file));
-  }
   let dirs: string[] | undefined;
   try {
     const { getPackagesSync } = loadManypkg();
     const result = getPackagesSync(root.dir);
     if (resolve(result.rootDir) === root.dir || realPath(result.rootDir) === root.dir) {
       dirs = result.packages.map((p) => resolve(p.dir));
+      log.debug(`workspace packages of ${root.dir} from @manypkg/get-packages (${result.tool.type})`);
+    } else {
+      log.debug(
+        `@manypkg/get-packages sees ${result.rootDir} as the root, not ${root.dir}: expanding the globs`,
+      );
     }
-  } catch {
-    // fall back to expanding the globs below
+  } catch (error) {
+    log.debug(
+      `@manypkg/get-packages failed in ${root.dir} (${(error as Error).message}): expanding the globs`,
+    );
   }
   dirs ??= expandWorkspaceGlobs(root.dir, root.globs);
   dirs = [...new Set(dirs)].filter((d) => d !== root.dir).sort();
+  // Membership also changes when a package folder appears: watch every folder a glob expands in.
   for (const glob of root.globs) {
-    if (!glob.startsWith('!'))
-      recorder.directory(join(root.dir, staticPrefix(glob)), listing(join(root.dir, staticPrefix(glob))));
+    if (glob.startsWith('!')) continue;
+    const prefix = resolve(root.dir, staticPrefix(glob) || '.');
+    recorder.directory(prefix, listing(prefix));
   }
   for (const dir of dirs) {
     for (let parent = dirname(dir); parent.startsWith(root.dir + sep); parent = dirname(parent)) {
