@@ -9,6 +9,9 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from '
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
+import type * as ManypkgModule from '@manypkg/get-packages';
+import type Picomatch from 'picomatch';
+
 import { log } from '../core/log.js';
 import type { WatchRecorder } from './cache.js';
 
@@ -275,7 +278,7 @@ function expandWorkspaceGlobs(rootDir: string, globs: string[]): string[] {
   const positive = globs.filter((g) => !g.startsWith('!')).map(normalizeGlob);
   const negative = globs.filter((g) => g.startsWith('!')).map((g) => normalizeGlob(g.slice(1)));
   if (positive.length === 0) return [];
-  const picomatch = createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
+  const picomatch = createRequire(import.meta.url)('picomatch') as Picomatch;
   const isMatch = picomatch(positive, { ignore: negative, dot: false });
   const found = new Set<string>();
   const visited = new Set<string>();
@@ -319,7 +322,7 @@ function staticPrefix(glob: string): string {
   return fixed.length === parts.length ? fixed.join('/') : fixed.map((p) => `${p}/`).join('');
 }
 
-type Manypkg = typeof import('@manypkg/get-packages');
+type Manypkg = typeof ManypkgModule;
 let manypkg: Manypkg | undefined;
 
 /**
