@@ -278,7 +278,7 @@ function expandWorkspaceGlobs(rootDir: string, globs: string[]): string[] {
   const positive = globs.filter((g) => !g.startsWith('!')).map(normalizeGlob);
   const negative = globs.filter((g) => g.startsWith('!')).map((g) => normalizeGlob(g.slice(1)));
   if (positive.length === 0) return [];
-  const picomatch = createRequire(import.meta.url)('picomatch') as Picomatch;
+  const picomatch = createRequire(import.meta.url)('picomatch') as typeof Picomatch;
   const isMatch = picomatch(positive, { ignore: negative, dot: false });
   const found = new Set<string>();
   const visited = new Set<string>();
