@@ -1,0 +1,172 @@
+/**
+ * `plux list`, `plux resolve` and `plux show` through the real binary, in an npm workspace with a workspace package
+ * and an installed package (issue 3, "Must show" 3). Needs the built CLI (`npm run build -w @plux/core`).
+ */
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { CORE_ROOT, copyFixture, linkPackage, removeTempDirs, runPlux } from './cli-support.js';
+
+let workspace: string;
+let app: string;
+
+beforeAll(() => {
+  workspace = copyFixture('cli-workspace');
+  // What `npm install` would have made: the installed package, and links to the workspace packages.
+  cpSync(
+    join(CORE_ROOT, 'test', 'fixtures', 'cli-installed-package'),
+    join(workspace, 'node_modules', 'acme-installed'),
+    {
+      recursive: true,
+    },
+  );
+  linkPackage(workspace, '@acme/ws-services', join(workspace, 'packages', 'services'));
+  linkPackage(workspace, '@acme/app', join(workspace, 'packages', 'app'));
+  app = join(workspace, 'packages', 'app');
+});
+afterAll(removeTempDirs);
+
+describe('plux list', () => {
+  it('shows every visible plugin with its package@version, workspace or installed, and the shadowed one', () => {
+    const run = runPlux(['list'], { cwd: app });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        'NAMESPACE      NAME   PACKAGE                  SOURCE     MODULE                                 NOTE',
+        'acme.cli       hello  acme-installed@2.3.4     installed  ./dist/index.js#hello',
+        'acme.services  flaky  @acme/ws-services@1.0.0  workspace  ./dist/services.js#ThrowsOnLoadPlugin',
+        'acme.services  ghost  @acme/ws-services@1.0.0  workspace  ./dist/ghost.js#ghost',
+        'acme.services  off    @acme/ws-services@1.0.0  workspace  ./dist/services.js#NeverLoadsPlugin',
+        'acme.services  s3     @acme/ws-services@1.0.0  workspace  ./dist/services.js#S3Plugin',
+        'acme.services  s3     acme-installed@2.3.4     installed  ./dist/index.js#S3Plugin               shadowed by @acme/ws-services@1.0.0',
+        'acme.services  sqs    acme-installed@2.3.4     installed  ./dist/index.js#SqsPlugin',
+        '',
+      ].join('\n'),
+    );
+    expect(run.stderr).toContain('declares acme.services:s3, also declared by @acme/ws-services@1.0.0');
+  });
+
+  it('prints JSON with --json, filtered by --namespace', () => {
+    const run = runPlux(['list', '--json', '--namespace', 'acme.cli'], { cwd: app });
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([
+      {
+        namespace: 'acme.cli',
+        name: 'hello',
+        package: 'acme-installed',
+        version: '2.3.4',
+        source: 'installed',
+        module: './dist/index.js',
+        export: 'hello',
+        value: 'acme-installed:./dist/index.js#hello',
+        path: join(workspace, 'node_modules', 'acme-installed', 'dist', 'index.js'),
+      },
+    ]);
+  });
+
+  it('colours nothing when stdout is not a terminal, even without NO_COLOR', () => {
+    const run = runPlux(['list'], { cwd: app, env: { NO_COLOR: '' } });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 2 on a bad flag', () => {
+    const run = runPlux(['list', '--namespace'], { cwd: app });
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--namespace needs a value');
+  });
+});
+
+describe('plux resolve', () => {
+  it('loads each plugin of the namespace, reports loaded, disabled and failed ones, and exits 1', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.services'], { cwd: app });
+
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+PACKAGE\s+DETAIL$/);
+    expect(lines.slice(1)).toHaveLength(5);
+    expect(run.stdout).toMatch(
+      /^flaky\s+error\s+@acme\/ws-services@1\.0\.0\s+load: Error: controlled load fail$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^ghost\s+error\s+@acme\/ws-services@1\.0\.0\s+resolve: .*controlled import fail$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^off\s+disabled\s+@acme\/ws-services@1\.0\.0\s+Load condition for plugin was false$/m,
+    );
+    expect(run.stdout).toMatch(/^s3\s+loaded\s+@acme\/ws-services@1\.0\.0$/m);
+    expect(run.stdout).toMatch(/^sqs\s+loaded\s+acme-installed@2\.3\.4$/m);
+    expect(run.stderr).toContain('2 of 5 plugin(s) in acme.services failed: flaky, ghost');
+  });
+
+  it('exits 0 when every plugin loaded or is disabled, and names the PLUX_DISABLED rule', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.services', '--json'], {
+      cwd: app,
+      env: { PLUX_DISABLED: 'acme.services:flaky,acme.services:ghost' },
+    });
+
+    expect(run.status).toBe(0);
+    const states = JSON.parse(run.stdout) as { name: string; state: string; reason?: string }[];
+    expect(states.map((s) => `${s.name}=${s.state}`)).toEqual([
+      'flaky=disabled',
+      'ghost=disabled',
+      'off=disabled',
+      's3=loaded',
+      'sqs=loaded',
+    ]);
+    expect(states[0]!.reason).toContain('PLUX_DISABLED');
+  });
+
+  it('loads a function plugin from the installed package', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.cli'], { cwd: app });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^hello\s+loaded\s+acme-installed@2\.3\.4$/m);
+  });
+
+  it('exits 2 without --namespace', () => {
+    const run = runPlux(['resolve'], { cwd: app });
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('plux resolve: --namespace is required');
+  });
+});
+
+describe('plux show', () => {
+  const installedIndex = () =>
+    readFileSync(join(CORE_ROOT, 'test', 'fixtures', 'cli-installed-package', 'plux.json'), 'utf8');
+
+  it("prints an installed package's index by name", () => {
+    const run = runPlux(['show', 'acme-installed'], { cwd: app });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(installedIndex());
+  });
+
+  it("prints a workspace package's index by name, and the current package's without one", () => {
+    const byName = runPlux(['show', '@acme/ws-services'], { cwd: app });
+    const here = runPlux(['show'], { cwd: join(workspace, 'packages', 'services', 'dist') });
+    const expected = readFileSync(join(workspace, 'packages', 'services', 'plux.json'), 'utf8');
+
+    expect([byName.status, here.status]).toEqual([0, 0]);
+    expect(byName.stdout).toBe(expected);
+    expect(here.stdout).toBe(expected);
+  });
+
+  it('exits 1 naming a package that is not visible, or has no index', () => {
+    const missing = runPlux(['show', '@acme/nope'], { cwd: app });
+    const noIndex = runPlux(['show'], { cwd: app });
+
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no package @acme/nope is visible');
+    expect(noIndex.status).toBe(1);
+    expect(noIndex.stderr).toContain('@acme/app');
+    expect(noIndex.stderr).toContain('has no "plux" field');
+  });
+});
