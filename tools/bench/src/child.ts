@@ -1,0 +1,215 @@
+/**
+ * One benchmark case, run in a fresh `node` process by the harness: `node child.js '<json CaseArgs>'`.
+ *
+ * Each case loads what it needs first (untimed), times only the work the figure is about with
+ * `performance.now()`, checks the answer against the fixture's manifest (untimed), and prints one JSON line
+ * (`CaseResult`) on stdout. `@plux/core` is resolved from the fixture folder, as an installed copy would be.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+import type { BuildFixture } from './fixtures/build.js';
+import type { RuntimeFixture } from './fixtures/runtime.js';
+import { IMPORT_RECORD } from './fixtures/runtime.js';
+
+/** The cases a child can run, with their arguments. */
+export type CaseArgs =
+  | { case: 'floor'; manifest: string; namespace: string }
+  | { case: 'list'; manifest: string; namespace: string; cache: boolean; loadOne?: boolean }
+  | { case: 'load-all'; manifest: string; namespace: string }
+  | { case: 'import-new'; manifest: string; namespace: string }
+  | { case: 'discover'; manifest: string }
+  | { case: 'import-modules'; manifest: string };
+
+/** What a child prints: the timed span, its peak RSS, and case-specific facts the harness checks. */
+export interface CaseResult {
+  /** Milliseconds spent in the timed span. */
+  ms: number;
+  /** Peak resident set size of the whole process, in KiB (`process.resourceUsage().maxRSS`). */
+  rssKb: number;
+  /** How many things the case produced (names listed, plugins loaded, modules imported, plugins discovered). */
+  count: number;
+  /** Whether `count` and the content match what the fixture says they must be. */
+  correct: boolean;
+  /** Plugin modules imported by the end of the timed span (from the fixture's import record). */
+  imports?: number;
+  /** Plugin modules imported after loading one plugin (the `list` case with `loadOne`). */
+  importsAfterLoadOne?: number;
+}
+
+/** The subset of `@plux/core` the cases use. */
+interface PluxCore {
+  PluginManager: new (
+    namespace: string,
+    options?: { cwd?: string; finder?: unknown },
+  ) => {
+    listNames(): string[];
+    load(name: string): Promise<unknown>;
+    loadAll(options?: { propagateExceptions?: boolean }): Promise<unknown[]>;
+  };
+  IndexPluginFinder: new (options: { cwd?: string; cache?: boolean }) => unknown;
+}
+
+/** The subset of `@plux/core/build` the cases use. */
+interface PluxBuild {
+  discoverPlugins(options: { root: string; path?: string; strict?: boolean }): Promise<unknown>;
+}
+
+const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) => Promise<CaseResult> } = {
+  /** The floor of R1/R6: read every package.json and every index it points to, nothing else. */
+  async floor({ manifest, namespace }) {
+    const fixture = readJson<RuntimeFixture>(manifest);
+    const t0 = performance.now();
+    const names = floorListNames(fixture.root, namespace);
+    const ms = performance.now() - t0;
+    return result(ms, names.length, sameNames(names, fixture.namespaces[namespace]?.names));
+  },
+
+  async list({ manifest, namespace, cache, loadOne }) {
+    const fixture = readJson<RuntimeFixture>(manifest);
+    const core = await importFrom<PluxCore>(fixture.root, '@plux/core');
+    const t0 = performance.now();
+    const finder = new core.IndexPluginFinder({ cwd: fixture.root, cache });
+    const manager = new core.PluginManager(namespace, { cwd: fixture.root, finder });
+    const names = manager.listNames();
+    const ms = performance.now() - t0;
+    const out: CaseResult = {
+      ...result(ms, names.length, sameNames(names, fixture.namespaces[namespace]?.names)),
+      imports: importRecord().length,
+    };
+    if (loadOne && names[0] !== undefined) {
+      await manager.load(names[0]);
+      out.importsAfterLoadOne = importRecord().length;
+    }
+    return out;
+  },
+
+  /** R4: `loadAll()` of one namespace through the default finder, after the names were listed. */
+  async 'load-all'({ manifest, namespace }) {
+    const fixture = readJson<RuntimeFixture>(manifest);
+    const core = await importFrom<PluxCore>(fixture.root, '@plux/core');
+    const manager = new core.PluginManager(namespace, { cwd: fixture.root });
+    const expected = fixture.namespaces[namespace]?.names ?? [];
+    const listed = manager.listNames().length;
+    const t0 = performance.now();
+    const plugins = await manager.loadAll({ propagateExceptions: true });
+    const ms = performance.now() - t0;
+    const modules = fixture.namespaces[namespace]?.modules.length ?? -1;
+    const correct = listed === expected.length && plugins.length === expected.length;
+    return { ...result(ms, plugins.length, correct && importRecord().length === modules), imports: modules };
+  },
+
+  /** R4's baseline: `import()` the namespace's modules and `new` each plugin class, with no plux in between. */
+  async 'import-new'({ manifest, namespace }) {
+    const fixture = readJson<RuntimeFixture>(manifest);
+    await importFrom(fixture.root, '@plux/core');
+    const modules = fixture.namespaces[namespace]?.modules ?? [];
+    const t0 = performance.now();
+    const instances: unknown[] = [];
+    for (const { file, exports } of modules) {
+      const mod = (await import(pathToFileURL(file).href)) as Record<string, new () => unknown>;
+      for (const name of exports) instances.push(new mod[name]!());
+    }
+    const ms = performance.now() - t0;
+    const expected = fixture.namespaces[namespace]?.names.length ?? -1;
+    return result(ms, instances.length, instances.length === expected);
+  },
+
+  /** B1: build-time discovery through the API. */
+  async discover({ manifest }) {
+    const fixture = readJson<BuildFixture>(manifest);
+    const build = await importFrom<PluxBuild>(fixture.root, '@plux/core/build');
+    const t0 = performance.now();
+    const discovered = await build.discoverPlugins({ root: fixture.root, path: fixture.path });
+    const ms = performance.now() - t0;
+    const count = countDiscovered(discovered);
+    return result(ms, count, count === fixture.expectedPlugins);
+  },
+
+  /** B1's baseline: `import()` every module of the package, one after another, in one process. */
+  async 'import-modules'({ manifest }) {
+    const fixture = readJson<BuildFixture>(manifest);
+    await importFrom(fixture.root, '@plux/core');
+    const t0 = performance.now();
+    for (const file of fixture.files) await import(pathToFileURL(file).href);
+    const ms = performance.now() - t0;
+    return result(ms, fixture.files.length, true);
+  },
+};
+
+/** Lists a namespace's plugin names the cheapest way there is: `readFileSync` + `JSON.parse`, nothing else. */
+export function floorListNames(root: string, namespace: string): string[] {
+  const names: string[] = [];
+  const nodeModules = join(root, 'node_modules');
+  const visit = (dir: string) => {
+    let pkg: { plux?: unknown };
+    try {
+      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { plux?: unknown };
+    } catch {
+      return;
+    }
+    let index = pkg.plux;
+    if (typeof index === 'string') index = JSON.parse(readFileSync(join(dir, index), 'utf8'));
+    const plugins = (index as { plugins?: Record<string, Record<string, unknown>> } | undefined)?.plugins;
+    const entries = plugins?.[namespace];
+    if (entries) names.push(...Object.keys(entries));
+  };
+  for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith('@')) {
+      const scope = join(nodeModules, entry.name);
+      for (const name of readdirSync(scope)) visit(join(scope, name));
+    } else {
+      visit(join(nodeModules, entry.name));
+    }
+  }
+  return names.sort();
+}
+
+/** Counts the plugins in whatever `discoverPlugins` returns: an array, or an object holding one. */
+function countDiscovered(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  if (value && typeof value === 'object') {
+    for (const key of ['plugins', 'specs', 'entries']) {
+      const inner = (value as Record<string, unknown>)[key];
+      if (Array.isArray(inner)) return inner.length;
+    }
+  }
+  return -1;
+}
+
+function importRecord(): string[] {
+  return ((globalThis as Record<string, unknown>)[IMPORT_RECORD] as string[] | undefined) ?? [];
+}
+
+async function importFrom<T>(root: string, specifier: string): Promise<T> {
+  const require = createRequire(join(root, 'package.json'));
+  return (await import(pathToFileURL(require.resolve(specifier)).href)) as T;
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+function sameNames(actual: string[], expected: string[] | undefined): boolean {
+  if (!expected || actual.length !== expected.length) return false;
+  const sorted = [...actual].sort();
+  return sorted.every((name, i) => name === expected[i]);
+}
+
+function result(ms: number, count: number, correct: boolean): CaseResult {
+  return { ms, rssKb: process.resourceUsage().maxRSS, count, correct };
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as CaseArgs;
+  const run = cases[args.case] as ((a: CaseArgs) => Promise<CaseResult>) | undefined;
+  if (!run) throw new Error(`bench child: unknown case ${JSON.stringify(args.case)}`);
+  const out = await run(args);
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+await main();

@@ -1,0 +1,201 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Fixtures } from './fixtures/index.js';
+import { runCase, type Case } from './harness.js';
+
+/** What a figure is judged against. */
+export type Target =
+  /** subject median ≤ max × baseline median */
+  | { kind: 'ratio'; max: number }
+  /** subject median − baseline median ≤ maxMs */
+  | { kind: 'delta'; maxMs: number }
+  /** subject median ≤ maxMs (the baseline is shown for scale) */
+  | { kind: 'absolute'; maxMs: number }
+  /** no target: reported for what a user would ask; `show` says which number to print */
+  | { kind: 'none'; show: 'ratio' | 'delta' };
+
+/** A figure measured as a pair of cases, baseline and subject, alternated in fresh processes. */
+export interface PairFigure {
+  id: string;
+  /** What the subject measures, as the issue's table says it. */
+  what: string;
+  /** `in-process` (timed inside the child, after its imports) or `whole process` (spawn to exit). */
+  timing: 'in-process' | 'whole process';
+  target: Target;
+  /** Builds the two cases; may generate fixtures. */
+  cases(fixtures: Fixtures): { baseline: Case; subject: Case };
+  /** Runs once before the rounds (untimed), e.g. to fill a cache. */
+  prepare?(fixtures: Fixtures): void | Promise<void>;
+  /** Whether to report peak RSS of both sides. */
+  reportRss?: boolean;
+}
+
+/** The namespace every run-time figure lists: 1/20 of the plugins (100 of 2,000 in the default shape). */
+export const NAMESPACE = 'bench.ns0';
+
+/** Removes the finder's on-disk cache of a fixture root, so the next start scans. */
+export function removeIndexCache(root: string): void {
+  rmSync(join(root, 'node_modules', '.cache', 'plux'), { recursive: true, force: true });
+}
+
+const floor = (manifest: string): Case => ({
+  label: 'floor: readFileSync + JSON.parse of every package.json and index',
+  run: { kind: 'child', args: { case: 'floor', manifest, namespace: NAMESPACE } },
+});
+
+const listCold = (manifest: string, loadOne = false): Case => ({
+  label: 'cold listNames(), cache off',
+  run: { kind: 'child', args: { case: 'list', manifest, namespace: NAMESPACE, cache: false, loadOne } },
+});
+
+const listWarm = (manifest: string): Case => ({
+  label: 'warm listNames(), cache present',
+  run: { kind: 'child', args: { case: 'list', manifest, namespace: NAMESPACE, cache: true } },
+});
+
+/** Fills the fixture's index cache (one untimed process), once the files are old enough to be trusted by stat. */
+async function primeIndexCache(fixtures: Fixtures, large: boolean): Promise<void> {
+  const fixture = large ? fixtures.runtimeLarge() : fixtures.runtime();
+  await fixtures.settle(fixture.root);
+  removeIndexCache(fixture.root);
+  runCase(listWarm(fixture.manifest));
+}
+
+const nodeEval = (label: string, code: string, cwd: string): Case => ({
+  label,
+  cwd,
+  run: { kind: 'command', command: process.execPath, args: ['--input-type=module', '-e', code] },
+});
+
+/** Every timed figure, in the order they run. R3 is derived from R1's and R2's runs (see `deriveR3`). */
+export const FIGURES: PairFigure[] = [
+  {
+    id: 'R1',
+    what: 'cold `listNames()` of one namespace, no cache',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.2 },
+    cases: (f) => ({ baseline: floor(f.runtime().manifest), subject: listCold(f.runtime().manifest, true) }),
+  },
+  {
+    id: 'R2',
+    what: 'warm `listNames()` (cache present)',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 0.1 },
+    prepare: (f) => primeIndexCache(f, false),
+    cases: (f) => ({ baseline: listCold(f.runtime().manifest), subject: listWarm(f.runtime().manifest) }),
+  },
+  {
+    id: 'R4',
+    what: '`loadAll()` of one namespace (names listed first, untimed)',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.25 },
+    prepare: (f) => primeIndexCache(f, false),
+    cases: (f) => ({
+      baseline: {
+        label: '`import()` of the same modules + `new` of each class',
+        run: {
+          kind: 'child',
+          args: { case: 'import-new', manifest: f.runtime().manifest, namespace: NAMESPACE },
+        },
+      },
+      subject: {
+        label: '`loadAll()`',
+        run: {
+          kind: 'child',
+          args: { case: 'load-all', manifest: f.runtime().manifest, namespace: NAMESPACE },
+        },
+      },
+    }),
+  },
+  {
+    id: 'R5',
+    what: '`node -e "await import(\'@plux/core\')"`',
+    timing: 'whole process',
+    target: { kind: 'delta', maxMs: 15 },
+    cases: (f) => ({
+      baseline: nodeEval('`node -e ""`', '', f.runtime().root),
+      subject: nodeEval("`await import('@plux/core')`", "await import('@plux/core');", f.runtime().root),
+    }),
+  },
+  {
+    id: 'R6a',
+    what: 'R1 at N = 10,000: cold `listNames()`, no cache',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.2 },
+    reportRss: true,
+    cases: (f) => ({
+      baseline: floor(f.runtimeLarge().manifest),
+      subject: listCold(f.runtimeLarge().manifest),
+    }),
+  },
+  {
+    id: 'R6b',
+    what: 'R2 at N = 10,000: warm `listNames()`',
+    timing: 'in-process',
+    target: { kind: 'absolute', maxMs: 5 },
+    reportRss: true,
+    prepare: (f) => primeIndexCache(f, true),
+    cases: (f) => ({
+      baseline: listCold(f.runtimeLarge().manifest),
+      subject: listWarm(f.runtimeLarge().manifest),
+    }),
+  },
+  {
+    id: 'B1',
+    what: 'discovery of the M-module package (`discoverPlugins`)',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.3 },
+    cases: (f) => ({
+      baseline: {
+        label: '`import()` of every module, one process',
+        run: { kind: 'child', args: { case: 'import-modules', manifest: f.build().manifest } },
+      },
+      subject: {
+        label: '`discoverPlugins()`',
+        run: { kind: 'child', args: { case: 'discover', manifest: f.build().manifest } },
+      },
+    }),
+  },
+  {
+    id: 'B2',
+    what: '`nx run <p>:plux-discover`, cached',
+    timing: 'whole process',
+    target: { kind: 'ratio', max: 1.1 },
+    prepare: async (f) => {
+      await f.settle(f.nx().root);
+      f.nx().prime();
+    },
+    cases: (f) => ({ baseline: f.nx().run('noop'), subject: f.nx().run('plux-discover') }),
+  },
+  {
+    id: 'X1',
+    what: 'whole process: import `@plux/core` and list one namespace (default finder, warm cache)',
+    timing: 'whole process',
+    target: { kind: 'none', show: 'delta' },
+    prepare: (f) => primeIndexCache(f, false),
+    cases: (f) => ({
+      baseline: nodeEval('`node -e ""`', '', f.runtime().root),
+      subject: nodeEval(
+        '`new PluginManager(ns).listNames()`',
+        `const { PluginManager } = await import('@plux/core');\n` +
+          `if (new PluginManager('${NAMESPACE}').listNames().length === 0) process.exit(3);`,
+        f.runtime().root,
+      ),
+    }),
+  },
+  {
+    id: 'X2',
+    what: 'first start: `listNames()` with the cache on but absent (scan + write the cache)',
+    timing: 'in-process',
+    target: { kind: 'none', show: 'ratio' },
+    cases: (f) => ({
+      baseline: floor(f.runtime().manifest),
+      subject: {
+        ...listWarm(f.runtime().manifest),
+        label: 'listNames(), cache absent',
+        before: () => removeIndexCache(f.runtime().root),
+      },
+    }),
+  },
+];
