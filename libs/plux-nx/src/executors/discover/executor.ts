@@ -1,0 +1,103 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { loadCoreBuild } from '../../utils/plux-packages';
+import type { DiscoverExecutorSchema } from './schema';
+import type { IndexDiff } from '@plux/core/build';
+
+/**
+ * `@plux/nx:discover`: writes the project's plux index (`plux.json`). A thin face over `runDiscover` from
+ * `@plux/core/build`, the same API the `plux discover` command calls; the defaults come from the project (the
+ * scanned folder from its package.json entry, the index path from its `plux` field).
+ *
+ * Returns `{ success: false }` with a message prefixed `@plux/nx:` when discovery fails (a module that throws with
+ * `strict`, two plugins with one name) or when `check` finds the index stale.
+ *
+ * @example
+ * ```json
+ * "plux-discover": { "executor": "@plux/nx:discover", "options": { "exclude": ["internal/**"] } }
+ * ```
+ */
+export default async function discoverExecutor(
+  options: DiscoverExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const projectName = context.projectName ?? '';
+  const project = context.projectsConfigurations?.projects[projectName];
+  if (!project) {
+    logger.error(
+      `@plux/nx: the discover executor needs a project; run it as "nx run <project>:plux-discover"`,
+    );
+    return { success: false };
+  }
+  const root = join(context.root, project.root);
+  const output = resolve(root, options.output ?? indexPathOf(root) ?? 'plux.json');
+  const shown = relative(context.root, output) || output;
+  const rerun = `nx run ${projectName}:${context.targetName ?? 'plux-discover'}`;
+
+  const core = await loadCoreBuild();
+  try {
+    const run = await core.runDiscover({
+      root,
+      path: options.path,
+      include: options.include,
+      exclude: options.exclude,
+      strict: options.strict,
+      check: options.check,
+      output,
+    });
+    for (const failure of run.result.failures) {
+      logger.warn(`@plux/nx: skipped ${failure.module}, it threw on import: ${messageOf(failure.error)}`);
+    }
+    for (const line of [...run.result.warnings, ...run.hints]) logger.warn(`@plux/nx: ${line}`);
+    if (options.check) {
+      if (run.stale) {
+        logger.error(`@plux/nx: ${shown} is stale (${describeDiff(run.diff)}); run "${rerun}" and commit it`);
+        return { success: false };
+      }
+      logger.info(`@plux/nx: ${shown} is up to date`);
+      return { success: true };
+    }
+    const count = plural(run.result.plugins.length, 'plugin');
+    const modules = plural(run.result.modules.length, 'module');
+    if (run.output === undefined) process.stdout.write(run.result.index);
+    else logger.info(`@plux/nx: ${run.written ? 'wrote' : 'unchanged:'} ${shown} (${count} from ${modules})`);
+    return { success: true };
+  } catch (error) {
+    if (error instanceof core.DiscoveryError) {
+      logger.error(`@plux/nx: discovery failed for ${projectName}:`);
+      for (const problem of error.problems) logger.error(`  - ${problem}`);
+      return { success: false };
+    }
+    logger.error(`@plux/nx: discovery failed unexpectedly for ${projectName}: ${messageOf(error)}`);
+    if (error instanceof Error && error.stack) logger.error(error.stack);
+    return { success: false };
+  }
+}
+
+/** The index path a package.json names in its `plux` field, when the field is a path (not an inline index). */
+export function indexPathOf(projectRoot: string): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { plux?: unknown };
+    return typeof pkg.plux === 'string' && pkg.plux !== '' ? pkg.plux : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeDiff(diff: IndexDiff): string {
+  const parts = [
+    diff.added.length ? `added ${diff.added.join(', ')}` : '',
+    diff.removed.length ? `removed ${diff.removed.join(', ')}` : '',
+    diff.changed.length ? `changed ${diff.changed.join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.join('; ') || 'same plugins, different bytes';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

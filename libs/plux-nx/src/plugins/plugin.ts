@@ -1,0 +1,193 @@
+import {
+  createNodesFromFiles,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type NxJsonConfiguration,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import type * as NxPackageJson from 'nx/src/plugins/package-json';
+import type { DiscoverExecutorSchema } from '../executors/discover/schema';
+import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../utils/plux-packages';
+
+/** Options of the `@plux/nx` plugin in nx.json (`"plugins": [{ "plugin": "@plux/nx", "options": { … } }]`). */
+export interface PluxPluginOptions {
+  /** Name of the inferred target. Default `plux-discover`. */
+  targetName?: string;
+  /** Name of the project's build target that discovery runs after. Default `build`. */
+  buildTargetName?: string;
+  /** Executor options every inferred target starts from (a project.json target can still override them). */
+  defaults?: DiscoverExecutorSchema;
+}
+
+/** The target name `@plux/nx` infers unless its options say otherwise. */
+export const DEFAULT_TARGET_NAME = 'plux-discover';
+
+/**
+ * Infers a cached `plux-discover` target for every project whose package.json has a `plux` field naming its index
+ * file (`"plux": "./plux.json"`); a project whose `plux` field holds an inline index gets none, since there is no
+ * file to write. The target runs after the project's build and declares every input that changes the index, so a
+ * cache hit is never stale: the project's files and package.json, the output of the tasks it depends on (the
+ * build, which is gitignored and so invisible to file inputs), its dependencies' sources, and the code of
+ * `@plux/nx` and `@plux/core` (their sources in this workspace, their versions when installed).
+ */
+export const createNodes: CreateNodes<PluxPluginOptions> = [
+  '**/package.json',
+  async (files, options, context) => {
+    const packages = locatePluxPackages(context.workspaceRoot);
+    const isProject = createProjectMatcher(context.workspaceRoot);
+    return createNodesFromFiles(
+      (file, opts, ctx) => createNodesForPackageJson(file, opts ?? {}, ctx, packages),
+      files.filter(isProject),
+      options,
+      context,
+    );
+  },
+];
+
+/**
+ * The same as {@link createNodes}, under the name Nx 20–22 look for first (Nx 23 reads both and prefers
+ * `createNodes`).
+ */
+export const createNodesV2 = createNodes;
+
+/**
+ * The inferred target for one package.json; exported for tests. `packages` says where `@plux/nx` and `@plux/core`
+ * live, which decides how their code enters the cache key.
+ */
+export function createNodesForPackageJson(
+  file: string,
+  options: PluxPluginOptions,
+  context: CreateNodesContext,
+  packages: { nx: PackageLocation; core: PackageLocation },
+): CreateNodesResult {
+  const pkg = readJson(join(context.workspaceRoot, file));
+  if (typeof pkg?.['plux'] !== 'string' || pkg['plux'] === '') return {};
+  const projectRoot = dirname(file);
+  const target = inferDiscoverTarget({
+    projectRoot,
+    indexPath: pkg['plux'],
+    options,
+    nxJson: context.nxJsonConfiguration,
+    packages,
+  });
+  return {
+    projects: { [projectRoot]: { targets: { [options.targetName ?? DEFAULT_TARGET_NAME]: target } } },
+  };
+}
+
+/** What {@link inferDiscoverTarget} needs to know about a project and the workspace. */
+export interface DiscoverTargetContext {
+  /** The project's root, relative to the workspace root. */
+  projectRoot: string;
+  /** The index path from the project's package.json `plux` field, relative to the project root. */
+  indexPath: string;
+  /** The plugin's options from nx.json. */
+  options: PluxPluginOptions;
+  /** nx.json, for the named inputs it defines. */
+  nxJson?: NxJsonConfiguration;
+  /** Where `@plux/nx` and `@plux/core` live (see `locatePluxPackages`). */
+  packages: { nx: PackageLocation; core: PackageLocation };
+}
+
+/**
+ * The `plux-discover` target of one project: the executor, `cache`, `dependsOn` (its build, its dependencies'
+ * builds, and the build of a workspace `@plux/core`), every input that changes the index, and the index as output.
+ */
+export function inferDiscoverTarget(ctx: DiscoverTargetContext): TargetConfiguration<DiscoverExecutorSchema> {
+  const { projectRoot, options, packages } = ctx;
+  const defaults = options.defaults ?? {};
+  const output = posix.normalize(defaults.output ?? ctx.indexPath);
+  const buildTarget = options.buildTargetName ?? 'build';
+
+  // A missing build target is fine: Nx skips dependsOn entries a project lacks.
+  const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [buildTarget, `^${buildTarget}`];
+  const core = packages.core;
+  if (core.workspacePath !== undefined && core.workspacePath !== normalizeRoot(projectRoot) && core.root) {
+    // The executor imports the built @plux/core even when this project does not depend on it.
+    const coreName = readJson(join(core.root, 'project.json'))?.['name'];
+    dependsOn.push({ projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' });
+  }
+
+  const target: TargetConfiguration<DiscoverExecutorSchema> = {
+    executor: '@plux/nx:discover',
+    cache: true,
+    dependsOn,
+    inputs: discoverInputs(output, ctx.nxJson, packages),
+    outputs: [`{projectRoot}/${output}`],
+    metadata: {
+      technologies: ['plux'],
+      description: 'Find the plux plugins in the build output and write the index',
+      help: {
+        command: 'npx plux discover --help',
+        example: { options: { exclude: ['internal/**'] } },
+      },
+    },
+  };
+  if (Object.keys(defaults).length > 0) target.options = { ...defaults };
+  return target;
+}
+
+function discoverInputs(
+  output: string,
+  nxJson: NxJsonConfiguration | undefined,
+  packages: { nx: PackageLocation; core: PackageLocation },
+): NonNullable<TargetConfiguration['inputs']> {
+  const dependencyInput = nxJson?.namedInputs?.['production'] ? '^production' : '^default';
+  const inputs: NonNullable<TargetConfiguration['inputs']> = [
+    '{projectRoot}/**/*',
+    `!{projectRoot}/${output}`,
+    // dist/ is gitignored, so no file input sees it; the outputs of the build tasks this target depends on do.
+    { dependentTasksOutputFiles: '**/*', transitive: true },
+    dependencyInput,
+  ];
+  const external: string[] = [];
+  for (const location of [packages.nx, packages.core]) {
+    if (location.workspacePath !== undefined) {
+      const base = `{workspaceRoot}/${location.workspacePath}`;
+      inputs.push(`${base}/src/**/*`, `${base}/package.json`);
+    } else if (location.root !== undefined) {
+      external.push(location.name);
+    }
+  }
+  if (packages.nx.workspacePath !== undefined) {
+    inputs.push(`{workspaceRoot}/${packages.nx.workspacePath}/executors.json`);
+  }
+  if (external.length > 0) inputs.push({ externalDependencies: external });
+  return inputs;
+}
+
+/**
+ * Whether a package.json belongs to a project: it is in the package manager's workspaces (as Nx's own package.json
+ * plugin decides) or has a project.json beside it. Other package.json files (test fixtures, vendored packages) get
+ * no target, so they do not become projects of their own.
+ */
+export function createProjectMatcher(workspaceRoot: string): (file: string) => boolean {
+  let inWorkspaces: (file: string) => boolean = () => false;
+  try {
+    const nxPackageJson = requireFromPluxNx('nx/src/plugins/package-json') as typeof NxPackageJson;
+    const patterns = nxPackageJson.buildPackageJsonPatterns(workspaceRoot, (p: string) =>
+      readJson(join(workspaceRoot, p)),
+    );
+    inWorkspaces = nxPackageJson.buildPackageJsonWorkspacesMatcher(patterns);
+  } catch {
+    // An Nx without these helpers: only a project.json marks a project.
+  }
+  return (file) => inWorkspaces(file) || existsSync(join(workspaceRoot, dirname(file), 'project.json'));
+}
+
+function normalizeRoot(root: string): string {
+  return root === '' ? '.' : root;
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

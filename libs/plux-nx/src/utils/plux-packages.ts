@@ -1,0 +1,84 @@
+import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as CoreBuild from '@plux/core/build';
+
+/** Where a package that the discover target runs on comes from, as the target's cache inputs must see it. */
+export interface PackageLocation {
+  /** The npm name, `@plux/nx` or `@plux/core`. */
+  name: string;
+  /** Absolute real path of the package folder (symlinks resolved), or undefined when it cannot be resolved. */
+  root?: string;
+  /**
+   * The package folder relative to the workspace root when the package is a project of this workspace (its source
+   * is hashed); undefined when it is installed from a registry (its version is hashed as an external dependency).
+   */
+  workspacePath?: string;
+}
+
+/** The folder of this package, `@plux/nx` (the parent of `src/`, in the workspace and in the built package). */
+export const PLUX_NX_ROOT = join(__dirname, '..', '..');
+
+/** `require` as seen from this package, for its own dependencies and peers (`nx`, `@plux/core`). */
+export const requireFromPluxNx = createRequire(join(PLUX_NX_ROOT, 'package.json'));
+
+/**
+ * Where `@plux/nx` (this code) and the `@plux/core` it runs on live, relative to `workspaceRoot`. The `@plux/core`
+ * that counts is the one `@plux/nx` resolves, because that copy's discovery writes the index.
+ */
+export function locatePluxPackages(workspaceRoot: string): { nx: PackageLocation; core: PackageLocation } {
+  const nx = locate('@plux/nx', PLUX_NX_ROOT, workspaceRoot);
+  let coreRoot: string | undefined;
+  try {
+    coreRoot = dirname(requireFromPluxNx.resolve('@plux/core/package.json'));
+  } catch {
+    coreRoot = undefined;
+  }
+  return { nx, core: locate('@plux/core', coreRoot, workspaceRoot) };
+}
+
+/**
+ * Imports `@plux/core/build`, the ESM build API, from this CommonJS code.
+ *
+ * Nx runs this plugin from TypeScript source through swc, which compiles to CommonJS and rewrites `import()` into
+ * `require()`; a function built at run time keeps a real dynamic `import()`, so the ESM core (and, through it, the
+ * scanned ESM modules) load through Node's ESM loader.
+ *
+ * @throws Error naming the fix when `@plux/core` is not installed or not built.
+ */
+export async function loadCoreBuild(): Promise<typeof CoreBuild> {
+  let entry: string;
+  try {
+    entry = requireFromPluxNx.resolve('@plux/core/build');
+  } catch (error) {
+    const core = locatePluxPackages(process.cwd()).core;
+    const fix = core.root
+      ? `build it first: npx nx run @plux/core:build (looked in ${core.root})`
+      : 'install it: npm install @plux/core';
+    throw new Error(`@plux/nx: cannot load @plux/core/build; ${fix}`, { cause: error });
+  }
+  return (await importEsm(pathToFileURL(entry).href)) as typeof CoreBuild;
+}
+
+// `new Function` on purpose: swc cannot see (and so cannot rewrite) this import().
+const importEsm = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<unknown>;
+
+function locate(name: string, root: string | undefined, workspaceRoot: string): PackageLocation {
+  if (!root) return { name };
+  const real = safeRealpath(root);
+  const rel = relative(safeRealpath(workspaceRoot), real);
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  const installed = rel.split(sep).includes('node_modules');
+  return { name, root: real, workspacePath: inside && !installed ? rel.split(sep).join('/') : undefined };
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
