@@ -1,0 +1,101 @@
+import type { ParseArgsConfig } from 'node:util';
+
+import { SERVICES_ENV } from '@minicloud/api';
+import { plugin, PluginManager, type FunctionPlugin, type PluginSpec } from '@plux/core';
+
+import { appRoot } from './paths.js';
+import { createStyle, type Output, type Style } from './term.js';
+
+/** The plux namespace of minicloud's CLI commands: `minicloud <name>` loads the plugin `<name>` and runs it. */
+export const COMMANDS_NAMESPACE = 'minicloud.commands';
+
+/** What a command works with: where to write, the environment, and a signal that asks it to stop. */
+export interface CommandIO {
+  /** Where data and results go. */
+  readonly stdout: Output;
+  /** Where diagnostics go. */
+  readonly stderr: Output;
+  /** The environment (configuration is read from it). */
+  readonly env: Record<string, string | undefined>;
+  /** Aborted when the process is asked to stop (Ctrl-C, SIGTERM). */
+  readonly signal: AbortSignal;
+}
+
+/** A command's parsed arguments. */
+export interface CommandArgs {
+  /** The options, by long name. */
+  readonly values: Record<string, string | boolean | undefined>;
+  /** The arguments that are not options. */
+  readonly positionals: string[];
+}
+
+/** How a command presents itself in `minicloud help`. */
+export interface CommandInfo {
+  /** One line saying what the command does. */
+  summary: string;
+  /** The arguments after the command's name, e.g. `<method> <path> [body]`. */
+  usage?: string;
+  /** Its options, in `util.parseArgs` form, each with a description. */
+  options?: Record<string, NonNullable<ParseArgsConfig['options']>[string] & { description: string }>;
+}
+
+/** A command: the function a command plugin wraps, carrying its {@link CommandInfo}. */
+export type Command = ((args: CommandArgs, io: CommandIO) => Promise<number>) & {
+  readonly info: CommandInfo;
+};
+
+/** The plugin type of `minicloud.commands`. */
+export type CommandPlugin = FunctionPlugin<Command>;
+
+/**
+ * Declares a command as a plux function plugin in `minicloud.commands`.
+ *
+ * @example
+ * ```ts
+ * export const hello = defineCommand('hello', { summary: 'greets' }, async (_args, io) => {
+ *   io.stdout.write('hello\n');
+ *   return 0;
+ * });
+ * ```
+ */
+export function defineCommand(
+  name: string,
+  info: CommandInfo,
+  run: (args: CommandArgs, io: CommandIO) => Promise<number>,
+): Command & { readonly pluginSpec: PluginSpec<CommandPlugin> } {
+  const command = plugin({ namespace: COMMANDS_NAMESPACE, name }, Object.assign(run, { info }));
+  return Object.assign(command, { info });
+}
+
+/** The manager of minicloud's commands, which finds them from minicloud's own package folder. */
+export function createCommandManager(): PluginManager<CommandPlugin> {
+  return new PluginManager<CommandPlugin>(COMMANDS_NAMESPACE, { cwd: appRoot });
+}
+
+/** The styles for a command's stdout. */
+export function styleFor(io: CommandIO, output: Output = io.stdout): Style {
+  return createStyle(output, io.env);
+}
+
+/** Writes lines to `output`. */
+export function writeLines(output: Output, lines: readonly string[]): void {
+  if (lines.length) output.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Applies `--services` to the environment, where every service plugin's `shouldLoad()` reads it (installed
+ * packages included, which know nothing of minicloud's code).
+ */
+export function applyServicesOption(args: CommandArgs, io: CommandIO): void {
+  const { services } = args.values;
+  if (typeof services === 'string') io.env[SERVICES_ENV] = services;
+}
+
+/** Options most commands share. */
+export const sharedOptions = {
+  json: { type: 'boolean', description: 'print JSON for a machine instead of tables' },
+  services: {
+    type: 'string',
+    description: 'the services to enable, e.g. s3,queue (sets MINICLOUD_SERVICES; * = all)',
+  },
+} as const;

@@ -1,0 +1,2 @@
+export { SecretsService } from './service.js';
+export { secretsExample } from './example.js';
