@@ -131,6 +131,22 @@ describe('plux discover on a package with every kind of plugin', () => {
   });
 });
 
+describe('plux discover on barrels', () => {
+  it('names the modules that define plugins re-exported by ESM and CommonJS barrels and aliases', () => {
+    const pkg = copyFixture('build-barrels');
+    const run = runPlux(['discover'], { cwd: pkg });
+
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(pkg, 'plux.json'), 'utf8')).toBe(
+      readFileSync(join(pkg, 'expected-plux.json'), 'utf8'),
+    );
+    expect(run.stderr).toContain(
+      'warning: ./dist/cjs/hidden.cjs: default.hidden is a plugin but not a named export',
+    );
+    expect(run.stderr).toContain('hint: package.json has no "plux" field');
+  });
+});
+
 describe('plux discover with duplicates', () => {
   it('fails naming both modules that define one namespace and name, and writes nothing', () => {
     const pkg = copyFixture('build-duplicates');
