@@ -54,8 +54,14 @@ export type WatchRecord = [kind: 'f' | 'd' | 'p', path: string, stat: string, fi
 export class WatchRecorder {
   readonly #records = new Map<string, WatchRecord>();
 
-  /** @param scanStart when the scan began (`Date.now()`), taken before anything was read. */
-  constructor(readonly scanStart: number = Date.now()) {}
+  /**
+   * @param scanStart when the scan began (`Date.now()`), taken before anything was read.
+   * @param racyWindowMs see {@link RACY_WINDOW_MS}.
+   */
+  constructor(
+    readonly scanStart: number = Date.now(),
+    readonly racyWindowMs: number = RACY_WINDOW_MS,
+  ) {}
 
   /** A file whose content the scan used; `text` is what it read, undefined when it could not read it. */
   file(path: string, text: string | undefined): void {
@@ -88,7 +94,7 @@ export class WatchRecorder {
 
   #isRacy(stat: string): boolean {
     const time = statTime(stat);
-    return time !== undefined && time >= this.scanStart - RACY_WINDOW_MS;
+    return time !== undefined && time >= this.scanStart - this.racyWindowMs;
   }
 }
 
@@ -100,9 +106,18 @@ export class EntryPointsCache {
   /** The cache file. */
   readonly file: string;
 
-  /** @param root the real path of the root whose `node_modules/.cache/plux/` holds the cache. */
-  constructor(readonly root: string) {
+  readonly #racyWindowMs: number;
+
+  /**
+   * @param root the real path of the root whose `node_modules/.cache/plux/` holds the cache.
+   * @param options.racyWindowMs see {@link RACY_WINDOW_MS}.
+   */
+  constructor(
+    readonly root: string,
+    options: { racyWindowMs?: number } = {},
+  ) {
     this.file = join(root, 'node_modules', '.cache', 'plux', CACHE_FILE_NAME);
+    this.#racyWindowMs = options.racyWindowMs ?? RACY_WINDOW_MS;
   }
 
   /**
@@ -151,7 +166,7 @@ export class EntryPointsCache {
       }
       // Old enough now that any later change shows in its stat data: stop paying for the content check.
       const time = statTime(stat);
-      if (time !== undefined && time < now - RACY_WINDOW_MS) {
+      if (time !== undefined && time < now - this.#racyWindowMs) {
         record.length = 3;
         settled = true;
       }

@@ -1,0 +1,196 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import {
+  CACHE_FILE_NAME,
+  CACHE_VERSION,
+  EntryPointsCache,
+  fingerprintText,
+  statKey,
+  WatchRecorder,
+  type WatchRecord,
+} from './cache.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A temp root with an empty node_modules and one watched file. */
+function makeRoot(): { root: string; file: string } {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-cache-')));
+  dirs.push(root);
+  mkdirSync(join(root, 'node_modules'));
+  const file = join(root, 'plux.json');
+  writeFileSync(file, '{"a":1}');
+  return { root, file };
+}
+
+/** Records `file` the way a scan does, then stores `data` in the root's cache. */
+function store(root: string, file: string, recorder = new WatchRecorder(), data: unknown = { answer: 42 }) {
+  const cache = new EntryPointsCache(root);
+  cache.prepare();
+  recorder.file(file, readFileSync(file, 'utf8'));
+  recorder.presence(join(root, 'missing.js'));
+  expect(cache.write(data, recorder)).toBe(true);
+  return cache;
+}
+
+function storedRecords(cache: EntryPointsCache): WatchRecord[] {
+  return (JSON.parse(readFileSync(cache.file, 'utf8')) as { watched: WatchRecord[] }).watched;
+}
+
+function forgeStat(cache: EntryPointsCache, path: string, stat: string) {
+  const content = JSON.parse(readFileSync(cache.file, 'utf8')) as { watched: WatchRecord[] };
+  content.watched.find((r) => r[1] === path)![2] = stat;
+  writeFileSync(cache.file, JSON.stringify(content));
+}
+
+describe('WatchRecorder', () => {
+  it('fingerprints what it read only for paths changed too close to the scan', () => {
+    const { file } = makeRoot();
+    const racy = new WatchRecorder(Date.now());
+    racy.file(file, '{"a":1}');
+    expect(racy.records).toEqual([['f', file, statKey(file), fingerprintText('{"a":1}')]]);
+
+    const old = new WatchRecorder(Date.now() + 60_000); // a scan a minute after the change
+    old.file(file, '{"a":1}');
+    expect(old.records[0]).toHaveLength(3);
+  });
+
+  it('records a missing path as missing, once', () => {
+    const { root } = makeRoot();
+    const recorder = new WatchRecorder();
+    recorder.presence(join(root, 'nope'));
+    recorder.file(join(root, 'nope'), undefined);
+    expect(recorder.records).toEqual([['p', join(root, 'nope'), '-']]);
+  });
+
+  it('tells folder listings apart by names and by symlink targets', () => {
+    const { root } = makeRoot();
+    const folder = join(root, 'node_modules');
+    symlinkSync('../a', join(folder, 'dep'));
+    const listing = () => {
+      const recorder = new WatchRecorder(Date.now());
+      recorder.directory(folder, readdirSync(folder, { withFileTypes: true }));
+      return recorder.records[0]![3];
+    };
+    const before = listing();
+    unlinkSync(join(folder, 'dep'));
+    symlinkSync('../b', join(folder, 'dep'));
+    expect(listing()).not.toBe(before);
+  });
+});
+
+describe('EntryPointsCache', () => {
+  it('lives in node_modules/.cache/plux and is never created without node_modules', () => {
+    const { root } = makeRoot();
+    expect(EntryPointsCache.at(root)!.file).toBe(
+      join(root, 'node_modules', '.cache', 'plux', CACHE_FILE_NAME),
+    );
+    rmSync(join(root, 'node_modules'), { recursive: true });
+    expect(EntryPointsCache.at(root)).toBeUndefined();
+    expect(existsSync(join(root, 'node_modules'))).toBe(false);
+  });
+
+  it('returns the stored data while every watched path is unchanged', () => {
+    const { root, file } = makeRoot();
+    store(root, file);
+    expect(new EntryPointsCache(root).read()).toEqual({ answer: 42 });
+    expect(readdirSync(join(root, 'node_modules', '.cache', 'plux'))).toEqual([CACHE_FILE_NAME]);
+  });
+
+  it('is stale when a watched file changes, disappears, or a missing path appears', () => {
+    const { root, file } = makeRoot();
+    store(root, file);
+    writeFileSync(file, '{"a":2}');
+    expect(new EntryPointsCache(root).read()).toBeUndefined();
+
+    store(root, file);
+    unlinkSync(file);
+    expect(new EntryPointsCache(root).read()).toBeUndefined();
+
+    writeFileSync(file, '{"a":1}');
+    store(root, file);
+    writeFileSync(join(root, 'missing.js'), '');
+    expect(new EntryPointsCache(root).read()).toBeUndefined();
+  });
+
+  it('checks the content of a racy path even when its stat data looks unchanged', () => {
+    const { root, file } = makeRoot();
+    const cache = store(root, file, new WatchRecorder(Date.now()));
+    writeFileSync(file, '{"a":9}');
+    forgeStat(cache, file, statKey(file)); // what a coarse-timestamp file system would show
+    expect(new EntryPointsCache(root).read()).toBeUndefined();
+  });
+
+  it('trusts the stat data of a path that was old enough at scan time, without reading it', () => {
+    const { root, file } = makeRoot();
+    const cache = store(root, file, new WatchRecorder(Date.now() + 60_000));
+    writeFileSync(file, '{"a":9}');
+    forgeStat(cache, file, statKey(file));
+    expect(new EntryPointsCache(root).read()).toEqual({ answer: 42 });
+  });
+
+  it('drops the fingerprint of a racy path once it is old enough', async () => {
+    const { root, file } = makeRoot();
+    const changed = Math.max(statSync(file).mtimeMs, statSync(file).ctimeMs);
+    const cache = store(root, file, new WatchRecorder(changed, 0));
+    expect(storedRecords(cache).find((r) => r[1] === file)).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(new EntryPointsCache(root, { racyWindowMs: 0 }).read()).toEqual({ answer: 42 });
+    expect(storedRecords(cache).find((r) => r[1] === file)).toHaveLength(3);
+    expect(new EntryPointsCache(root).read()).toEqual({ answer: 42 });
+  });
+
+  it('ignores a corrupt file, another version and another root', () => {
+    const { root, file } = makeRoot();
+    const cache = store(root, file);
+    const good = readFileSync(cache.file, 'utf8');
+    for (const bad of [
+      '',
+      '{"version":',
+      'null',
+      '[]',
+      good.replace(`"version":${CACHE_VERSION}`, '"version":0'),
+      good.replace(JSON.stringify(root), JSON.stringify(`${root}-moved`)),
+      JSON.stringify({ version: CACHE_VERSION, root, watched: [['x']], data: 1 }),
+    ]) {
+      writeFileSync(cache.file, bad);
+      expect(new EntryPointsCache(root).read()).toBeUndefined();
+    }
+  });
+
+  it('returns false from write when the folder cannot be created, leaving nothing behind', () => {
+    const { root, file } = makeRoot();
+    writeFileSync(join(root, 'node_modules', '.cache'), 'a file where the folder should be');
+    const cache = new EntryPointsCache(root);
+    cache.prepare();
+    const recorder = new WatchRecorder();
+    recorder.file(file, '{"a":1}');
+    expect(cache.write({}, recorder)).toBe(false);
+    expect(cache.read()).toBeUndefined();
+    expect(readdirSync(join(root, 'node_modules'))).toEqual(['.cache']);
+  });
+});
+
+describe('fingerprintText', () => {
+  it('differs for texts that differ in one character, and is stable', () => {
+    expect(fingerprintText('{"s3":1}')).toBe(fingerprintText('{"s3":1}'));
+    expect(fingerprintText('{"s3":1}')).not.toBe(fingerprintText('{"s4":1}'));
+    expect(fingerprintText('ab')).not.toBe(fingerprintText('ba'));
+  });
+});
