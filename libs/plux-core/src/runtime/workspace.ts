@@ -126,13 +126,14 @@ export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecord
   try {
     const { getPackagesSync } = loadManypkg();
     const result = getPackagesSync(root.dir);
-    if (resolve(result.rootDir) === root.dir || realPath(result.rootDir) === root.dir) {
+    // "root" is manypkg's answer for a plain package: it did not recognise the workspace (e.g. no lock file yet)
+    const sameRoot = resolve(result.rootDir) === root.dir || realPath(result.rootDir) === root.dir;
+    if (sameRoot && result.tool.type !== 'root') {
       dirs = result.packages.map((p) => resolve(p.dir));
       log.debug(`workspace packages of ${root.dir} from @manypkg/get-packages (${result.tool.type})`);
     } else {
-      log.debug(
-        `@manypkg/get-packages sees ${result.rootDir} as the root, not ${root.dir}: expanding the globs`,
-      );
+      const seen = sameRoot ? 'a plain package' : `${result.rootDir} as the root (${result.tool.type})`;
+      log.debug(`@manypkg/get-packages sees ${seen}, not the workspace ${root.dir}: expanding the globs`);
     }
   } catch (error) {
     log.debug(

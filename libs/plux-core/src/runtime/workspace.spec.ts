@@ -1,0 +1,226 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { setLogSink } from '../core/log.js';
+import { WatchRecorder } from './cache.js';
+import {
+  findVisiblePackages,
+  findWorkspaceRoot,
+  listWorkspacePackages,
+  nameFromFolder,
+} from './workspace.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+let debug: string[];
+beforeEach(() => {
+  debug = [];
+  vi.stubEnv('PLUX_LOG', 'debug');
+  setLogSink((level, message) => void (level === 'debug' && debug.push(message)));
+});
+afterEach(() => {
+  setLogSink();
+  vi.unstubAllEnvs();
+});
+
+/** A temp folder with `files` (objects written as JSON, `{ symlink }` as links); returns its real path. */
+function tree(files: Record<string, string | object>): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-ws-')));
+  dirs.push(root);
+  for (const [file, content] of Object.entries(files)) {
+    const target = join(root, file);
+    mkdirSync(dirname(target), { recursive: true });
+    if (typeof content === 'object' && 'symlink' in content)
+      symlinkSync((content as { symlink: string }).symlink, target);
+    else writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return root;
+}
+
+const pkg = (name: string, extra: object = {}) => ({ name, version: '1.0.0', ...extra });
+const relative = (root: string, paths: string[]) => paths.map((p) => p.slice(root.length + 1));
+
+describe('findWorkspaceRoot', () => {
+  it('finds the nearest ancestor with a workspaces field, from deep inside a package', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': pkg('a'),
+      'libs/a/src/deep/x.js': '',
+    });
+    expect(findWorkspaceRoot(join(root, 'libs/a/src/deep'))).toEqual({
+      dir: root,
+      tool: 'package.json',
+      globs: ['libs/*'],
+    });
+  });
+
+  it('reads the globs of yarn-style { packages }, pnpm-workspace.yaml and lerna.json', () => {
+    const yarn = tree({ 'package.json': pkg('r', { workspaces: { packages: ['pkgs/*'] } }) });
+    expect(findWorkspaceRoot(yarn)).toMatchObject({ tool: 'package.json', globs: ['pkgs/*'] });
+
+    const pnpm = tree({
+      'package.json': pkg('r'),
+      'pnpm-workspace.yaml':
+        "# the workspace\npackages:\n  - 'apps/*'\n  - \"libs/**\"   # all\n  - tools\n\n  - '!**/test/**'\ncatalog:\n  react: ^18\n",
+    });
+    expect(findWorkspaceRoot(pnpm)).toMatchObject({
+      tool: 'pnpm',
+      globs: ['apps/*', 'libs/**', 'tools', '!**/test/**'],
+    });
+
+    const lerna = tree({ 'package.json': pkg('r'), 'lerna.json': { packages: ['modules/*'] } });
+    expect(findWorkspaceRoot(lerna)).toMatchObject({ tool: 'lerna', globs: ['modules/*'] });
+  });
+
+  it('outside a workspace, takes the nearest package root that has node_modules', () => {
+    const root = tree({
+      'package.json': pkg('app'),
+      'node_modules/.package-lock.json': '{}',
+      'src/package.json': { type: 'module' },
+      'src/lib/x.js': '',
+    });
+    expect(findWorkspaceRoot(join(root, 'src/lib'))).toEqual({ dir: root, globs: [] });
+    // without node_modules anywhere, the nearest package root
+    const bare = tree({ 'package.json': pkg('app'), 'sub/package.json': pkg('sub') });
+    expect(findWorkspaceRoot(join(bare, 'sub'))).toEqual({ dir: join(bare, 'sub'), globs: [] });
+  });
+
+  it('returns undefined where no ancestor is a package', () => {
+    const empty = tree({ 'nothing/here.txt': '' });
+    expect(findWorkspaceRoot(join(empty, 'nothing'))).toBeUndefined();
+  });
+});
+
+describe('findVisiblePackages', () => {
+  it('lists the root and workspace packages, then root node_modules (scoped, pnpm-hoisted), then nested ones', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'package-lock.json': '{}',
+      'libs/b/package.json': pkg('b'),
+      'libs/a/package.json': pkg('a'),
+      'libs/a/node_modules/nested/package.json': pkg('nested'),
+      'node_modules/.bin/tool': '',
+      'node_modules/.cache/x/package.json': pkg('x'),
+      'node_modules/.package-lock.json': '{}',
+      'node_modules/zed/package.json': pkg('zed'),
+      'node_modules/@scope/one/package.json': pkg('@scope/one'),
+      'node_modules/.pnpm/node_modules/hoisted/package.json': pkg('hoisted'),
+      'node_modules/a': { symlink: '../libs/a' },
+      'node_modules/stray-file.txt': '',
+    });
+    const visible = findVisiblePackages(findWorkspaceRoot(root)!, new WatchRecorder());
+    expect(
+      visible.candidates.map((c) => [c.dir.slice(root.length + 1), c.tier, c.hoisted, c.linked]),
+    ).toEqual([
+      ['', 'workspace', false, true],
+      ['libs/a', 'workspace', false, true],
+      ['libs/b', 'workspace', false, true],
+      ['node_modules/@scope/one', 'root', false, false],
+      ['node_modules/a', 'root', false, true],
+      ['node_modules/zed', 'root', false, false],
+      ['node_modules/.pnpm/node_modules/hoisted', 'root', true, false],
+      ['libs/a/node_modules/nested', 'nested', false, false],
+    ]);
+    expect(visible.problems).toEqual([]);
+    expect(debug).toContain(`workspace packages of ${root} from @manypkg/get-packages (npm)`);
+  });
+
+  it('records what decides the answer: config files, install state, scanned folders, glob folders', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'package-lock.json': '{}',
+      'libs/a/package.json': pkg('a'),
+      'node_modules/@scope/one/package.json': pkg('@scope/one'),
+    });
+    const recorder = new WatchRecorder();
+    findVisiblePackages(findWorkspaceRoot(root)!, recorder);
+    const watched = recorder.records.map(
+      ([kind, path, stat]) => `${kind} ${path.slice(root.length)} ${stat === '-' ? '-' : '+'}`,
+    );
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        'f /package.json +',
+        'f /pnpm-workspace.yaml -',
+        'd /libs +',
+        'p /node_modules/.package-lock.json -',
+        'p /node_modules/.modules.yaml -',
+        'd /node_modules +',
+        'd /node_modules/@scope +',
+        'd /node_modules/.pnpm/node_modules -',
+        'd /libs/a/node_modules -',
+      ]),
+    );
+  });
+
+  it('reports a symlink loop and skips a vanished folder, without hanging', () => {
+    const root = tree({
+      'package.json': pkg('app'),
+      'node_modules/@loop': { symlink: '@loop' },
+      'node_modules/gone': { symlink: 'nowhere' },
+      'node_modules/ok/package.json': pkg('ok'),
+    });
+    const visible = findVisiblePackages(findWorkspaceRoot(root)!, new WatchRecorder());
+    expect(visible.problems).toEqual([
+      `cannot list ${root}/node_modules/@loop: it is a symlink loop; remove the link`,
+    ]);
+    expect(
+      relative(
+        root,
+        visible.candidates.map((c) => c.dir),
+      ),
+    ).toEqual(['', 'node_modules/gone', 'node_modules/ok']);
+  });
+});
+
+describe('listWorkspacePackages', () => {
+  it('expands the globs itself when @manypkg/get-packages fails on a malformed package.json', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*', 'apps/**', '!apps/skip'] }),
+      'package-lock.json': '{}',
+      'libs/good/package.json': pkg('good'),
+      'libs/broken/package.json': '{ "name": ',
+      'libs/no-package/readme.md': '',
+      'apps/web/package.json': pkg('web'),
+      'apps/deep/er/package.json': pkg('deeper'),
+      'apps/skip/package.json': pkg('skip'),
+      'apps/web/node_modules/dep/package.json': pkg('dep'),
+      'apps/loop': { symlink: '.' },
+    });
+    const dirs = listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder());
+    expect(relative(root, dirs)).toEqual(['apps/deep/er', 'apps/web', 'libs/broken', 'libs/good']);
+    expect(debug.some((m) => m.startsWith(`@manypkg/get-packages failed in ${root}`))).toBe(true);
+  });
+
+  it('expands the globs itself when the workspace lacks the lock file @manypkg/get-packages expects', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': pkg('a'),
+    });
+    expect(relative(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual([
+      'libs/a',
+    ]);
+  });
+
+  it('uses @manypkg/get-packages for a pnpm workspace', () => {
+    const root = tree({
+      'package.json': pkg('root'),
+      'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n",
+      'packages/x/package.json': pkg('x'),
+    });
+    expect(relative(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual([
+      'packages/x',
+    ]);
+    expect(debug).toContain(`workspace packages of ${root} from @manypkg/get-packages (pnpm)`);
+  });
+});
+
+describe('nameFromFolder', () => {
+  it('names a package after its folder, with its scope', () => {
+    expect(nameFromFolder('/r/node_modules/@acme/x')).toBe('@acme/x');
+    expect(nameFromFolder('/r/node_modules/x')).toBe('x');
+  });
+});
