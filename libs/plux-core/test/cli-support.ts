@@ -2,7 +2,7 @@
  * Helpers for the specs that run the real `plux` binary on fixture packages copied to temp folders.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,32 @@ export function copyFixture(name: string, options: { linkCoreIn?: string[] } = {
   cpSync(join(FIXTURES, name), dir, { recursive: true, verbatimSymlinks: true });
   for (const folder of options.linkCoreIn ?? ['.']) linkPackage(join(dir, folder), '@plux/core', CORE_ROOT);
   return dir;
+}
+
+/**
+ * Writes a small package into a fresh temp folder: `files` maps paths to contents, `packageJson` adds to (or, with
+ * `undefined`, removes from) `{ name: '@acme/tmp', version, type: 'module', main: './dist/index.js' }`. Its
+ * `@plux/core` is this package. Returns the package root.
+ */
+export function writePackage(
+  files: Record<string, string>,
+  packageJson: Record<string, unknown> = {},
+): string {
+  const root = makeTempDir();
+  const json = {
+    name: '@acme/tmp',
+    version: '1.0.0',
+    type: 'module',
+    main: './dist/index.js',
+    ...packageJson,
+  };
+  writeFileSync(join(root, 'package.json'), `${JSON.stringify(json, null, 2)}\n`);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  linkPackage(root, '@plux/core', CORE_ROOT);
+  return root;
 }
 
 /** Makes `<dir>/node_modules/<name>` a symlink to `target`. */

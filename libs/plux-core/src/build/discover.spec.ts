@@ -1,32 +1,13 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT, copyFixture, linkPackage, makeTempDir, removeTempDirs } from '../../test/cli-support.js';
+import { copyFixture, removeTempDirs, writePackage } from '../../test/cli-support.js';
 import { discoverPlugins } from './discover.js';
 import { DiscoveryError } from './errors.js';
 
 afterAll(removeTempDirs);
-
-/** A package in a temp folder, from `{ path: content }`, with `@plux/core` installed. */
-function writePackage(files: Record<string, string>, packageJson: Record<string, unknown> = {}): string {
-  const root = makeTempDir();
-  const json = {
-    name: '@acme/tmp',
-    version: '1.0.0',
-    type: 'module',
-    main: './dist/index.js',
-    ...packageJson,
-  };
-  writeFileSync(join(root, 'package.json'), JSON.stringify(json));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  linkPackage(root, '@plux/core', CORE_ROOT);
-  return root;
-}
 
 async function discoveryError(promise: Promise<unknown>): Promise<DiscoveryError> {
   const error = await promise.then(
