@@ -203,6 +203,9 @@ describe('listWorkspacePackages', () => {
     expect(relative(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual([
       'libs/a',
     ]);
+    expect(debug).toContain(
+      `@manypkg/get-packages sees a plain package, not the workspace ${root}: expanding the globs`,
+    );
   });
 
   it('uses @manypkg/get-packages for a pnpm workspace', () => {
