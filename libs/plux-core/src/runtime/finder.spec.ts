@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { setLogSink } from '../core/log.js';
+import { IndexPluginFinder } from './finder.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+beforeEach(() => setLogSink(() => {}));
+afterEach(() => {
+  setLogSink();
+  vi.unstubAllEnvs();
+});
+
+function tree(files: Record<string, string | object>): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-finder-')));
+  dirs.push(root);
+  write(root, files);
+  return root;
+}
+
+function write(root: string, files: Record<string, string | object>) {
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+}
+
+/** An installed package `name` whose index declares `plugins` (namespace → names), all in ./index.js. */
+function installed(name: string, plugins: Record<string, string[]>, extra: object = {}) {
+  const tree: Record<string, Record<string, { module: string; export: string }>> = {};
+  for (const [ns, names] of Object.entries(plugins)) {
+    tree[ns] = Object.fromEntries(
+      names.map((n) => [n, { module: './index.js', export: n.replace(/\W/g, '_') }]),
+    );
+  }
+  return {
+    [`node_modules/${name}/package.json`]: {
+      name,
+      version: '1.0.0',
+      plux: { formatVersion: 1, plugins: tree },
+      ...extra,
+    },
+    [`node_modules/${name}/index.js`]: '',
+  };
+}
+
+describe('IndexPluginFinder', () => {
+  it('shares one finder per resolved cwd through forCwd', () => {
+    const root = tree({ 'package.json': { name: 'app' } });
+    expect(IndexPluginFinder.forCwd(root)).toBe(IndexPluginFinder.forCwd(`${root}/./`));
+    expect(IndexPluginFinder.forCwd(root)).not.toBe(IndexPluginFinder.forCwd(dirname(root)));
+    expect(IndexPluginFinder.forCwd().cwd).toBe(process.cwd());
+  });
+
+  it('answers from memory until refresh', () => {
+    const root = tree({ 'package.json': { name: 'app' }, ...installed('one', { ns: ['a'] }) });
+    const finder = new IndexPluginFinder({ cwd: root, cache: false });
+    expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['a']);
+    write(root, installed('two', { ns: ['b'] }));
+    expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['a']);
+    finder.refresh();
+    expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['a', 'b']);
+  });
+
+  it('hands out copies: callers cannot change what others see', () => {
+    const root = tree({ 'package.json': { name: 'app' }, ...installed('one', { ns: ['a'] }) });
+    const finder = new IndexPluginFinder({ cwd: root, cache: false });
+    finder.findPlugins('ns').pop();
+    finder.listEntryPoints().pop();
+    expect(finder.findPlugins('ns')).toHaveLength(1);
+    expect(finder.listEntryPoints()).toHaveLength(1);
+  });
+
+  it('finds nothing, without throwing, where no package is visible', () => {
+    const root = tree({ 'empty/readme.md': '' });
+    const finder = new IndexPluginFinder({ cwd: join(root, 'empty'), cache: false });
+    expect(finder.listEntryPoints()).toEqual([]);
+    expect(finder.listProblems()).toEqual([]);
+  });
+
+  it('reads an index file in a subfolder and keeps the module as written in the value', () => {
+    const root = tree({
+      'package.json': { name: 'app', version: '3.0.0', plux: './meta/plux.json' },
+      'meta/plux.json': {
+        formatVersion: 1,
+        plugins: { ns: { x: { module: 'lib/../lib/x.js', export: 'default' } } },
+      },
+      'lib/x.js': '',
+    });
+    const [x] = new IndexPluginFinder({ cwd: root, cache: false }).findPlugins('ns');
+    expect(x).toMatchObject({ module: join(root, 'lib/x.js'), value: 'app:lib/../lib/x.js#default' });
+  });
+
+  it('names a package without a name after its folder', () => {
+    const root = tree({
+      'package.json': { name: 'app' },
+      'node_modules/@s/anon/package.json': {
+        plux: { formatVersion: 1, plugins: { ns: { y: { module: './y.js', export: 'y' } } } },
+      },
+      'node_modules/@s/anon/y.js': '',
+    });
+    const [y] = new IndexPluginFinder({ cwd: root, cache: false }).findPlugins('ns');
+    expect(y!.distribution).toMatchObject({ name: '@s/anon', version: '0.0.0', workspace: false });
+    expect(y!.value).toBe('@s/anon:./y.js#y');
+  });
+
+  it('uses the on-disk cache unless PLUX_NO_CACHE=1 or cache: false', () => {
+    const cacheDir = (root: string) => join(root, 'node_modules', '.cache', 'plux');
+    const root = tree({ 'package.json': { name: 'app' }, ...installed('one', { ns: ['a'] }) });
+    new IndexPluginFinder({ cwd: root, cache: false }).listEntryPoints();
+    vi.stubEnv('PLUX_NO_CACHE', '1');
+    new IndexPluginFinder({ cwd: root }).listEntryPoints();
+    expect(() => realpathSync(cacheDir(root))).toThrow();
+    vi.stubEnv('PLUX_NO_CACHE', '');
+    new IndexPluginFinder({ cwd: root }).listEntryPoints();
+    expect(realpathSync(cacheDir(root))).toBe(cacheDir(root));
+  });
+});
