@@ -41,7 +41,7 @@ describe('formatTable', () => {
       ],
       palette,
     );
-    const plain = table.replace(/\u001b\[\d+m/g, '');
+    const plain = table.replaceAll(/\[\d+m/g, '').replaceAll('\u001b', '');
 
     expect(plain).toBe('A     B\nx     y\nlong  z\n');
     expect(table).toContain('\u001b[31mx   \u001b[39m');
