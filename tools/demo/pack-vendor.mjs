@@ -20,10 +20,15 @@ const pkgDir = join(vendor, 'minicloud-secrets');
 const appManifest = join(root, 'apps', 'demo', 'package.json');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
 
 const { name, version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-run(process.execPath, [join(root, 'libs', 'plux-core', 'bin', 'plux.js'), 'discover', '--path', 'lib'], pkgDir);
+run(
+  process.execPath,
+  [join(root, 'libs', 'plux-core', 'bin', 'plux.js'), 'discover', '--path', 'lib'],
+  pkgDir,
+);
 
 for (const file of readdirSync(vendor)) {
   if (file.startsWith(`${name}-`) && file.endsWith('.tgz')) rmSync(join(vendor, file));
@@ -44,4 +49,6 @@ delete lock.packages[`node_modules/${name}`];
 writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
 rmSync(join(root, 'node_modules', name), { recursive: true, force: true });
 run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund'], root);
-console.log(`pack-vendor: ${relative(root, tarball)} is packed and installed; commit it with package-lock.json`);
+console.log(
+  `pack-vendor: ${relative(root, tarball)} is packed and installed; commit it with package-lock.json`,
+);

@@ -7,7 +7,7 @@ import {
   type ServicePlugin,
   type ServiceRouter,
 } from '@minicloud/api';
-import { PluginManager } from '@plux/core';
+import { PluginManager, type PluginFinder } from '@plux/core';
 
 import { loadPlugins, stateOf } from './load.js';
 import { originOf, type Origin } from './origin.js';
@@ -40,6 +40,8 @@ export interface LoadServicesOptions {
   report: PluginReport;
   /** The environment `MINICLOUD_SERVICES` is read from, to explain disabled services. */
   env?: Record<string, string | undefined>;
+  /** Where the services come from; default: plux's index finder from minicloud's package folder. */
+  finder?: PluginFinder;
 }
 
 /**
@@ -47,12 +49,13 @@ export interface LoadServicesOptions {
  * service that `MINICLOUD_SERVICES` leaves out says no in `shouldLoad()` and is listed as disabled, with the reason.
  */
 export async function loadServices(options: LoadServicesOptions): Promise<ServiceRow[]> {
-  const { router, config, report, env = process.env } = options;
+  const { router, config, report, env = process.env, finder } = options;
   const context: ServiceContext = { router, config };
   const services = new PluginManager<ServicePlugin>(SERVICES_NAMESPACE, {
     loadArgs: [context],
     listeners: report,
     cwd: appRoot,
+    ...(finder && { finder }),
   });
   const names = services.listNames().sort();
   await loadPlugins(services, names, {

@@ -57,7 +57,7 @@ export const serve = defineCommand(
 
     if (!io.signal.aborted) await once(io.signal, 'abort');
     await server.close();
-    if (!args.values.json) writeLines(io.stderr, ['minicloud: stopped']);
+    writeLines(io.stderr, ['minicloud: stopped']);
     return 0;
   },
 );
