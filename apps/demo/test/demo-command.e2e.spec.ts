@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { demoRoot, run, workspaceRoot } from './support.js';
+import { demoRoot, run, stripAnsi, workspaceRoot } from './support.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const CACHED = /> nx run demo:plux-discover\s+\[(local cache|existing outputs match the cache, left as is)\]/;
@@ -17,7 +17,11 @@ describe('npm run demo, the quickstart command', () => {
     ).scripts.demo;
     expect(script).toMatch(/^nx run demo:plux-discover /);
 
-    const first = await run(npm, ['run', 'demo'], { env: { NX_DAEMON: 'false' } });
+    const demo = async () => {
+      const result = await run(npm, ['run', 'demo'], { env: { NX_DAEMON: 'false' } });
+      return { ...result, stdout: stripAnsi(result.stdout) };
+    };
+    const first = await demo();
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('> nx run demo:plux-discover');
     expect(first.stdout).toMatch(/✓ queue {2}✓ s3 {2}✓ secrets/);
@@ -25,7 +29,7 @@ describe('npm run demo, the quickstart command', () => {
     expect(first.stdout).toMatch(/secrets\s+running\s+minicloud-secrets@1\.2\.0\s+installed/);
     expect(existsSync(join(demoRoot, 'plux.json'))).toBe(true);
 
-    const second = await run(npm, ['run', 'demo'], { env: { NX_DAEMON: 'false' } });
+    const second = await demo();
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(CACHED);
     expect(second.stdout).toMatch(/Cache:\s+(\d+)\/\1 hit \(100%\)/);

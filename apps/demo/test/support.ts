@@ -68,3 +68,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 export function minicloud(args: readonly string[], env: Record<string, string | undefined> = {}) {
   return run(process.execPath, [minicloudBin, ...args], { env, timeoutMs: 30_000 });
 }
+
+/** `text` without ANSI colour sequences (Nx colours its output even into a pipe when CI is set). */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
