@@ -22,9 +22,11 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
+import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { log } from '../core/log.js';
+import { createLazyDistribution } from './metadata.js';
 
 /** Bump when the cache's content or meaning changes: an older file is then ignored and rewritten. */
 export const CACHE_VERSION = 1;
@@ -207,6 +209,154 @@ export class EntryPointsCache {
       return false;
     }
   }
+}
+
+/** Two packages declare the same `namespace:name`; `winner` is listed, `loser` is not. */
+export interface ShadowedEntryPoint {
+  /** The entry point that is listed. */
+  winner: EntryPoint;
+  /** The entry point of the package with lower precedence, never listed. */
+  loser: EntryPoint;
+}
+
+/** What the cache stores: the merged index of one root. */
+export interface MergedIndex {
+  /** Every package with a `plux` field, in precedence order. */
+  distributions: Distribution[];
+  /** The listed entry points, sorted by namespace, then name. */
+  entryPoints: EntryPoint[];
+  shadowed: ShadowedEntryPoint[];
+  problems: string[];
+}
+
+/**
+ * {@link MergedIndex} as JSON: plain arrays (a name is never an object key), each module once, package.json left
+ * out (read on demand), and an entry's module stored relative to its package unless symlinks make it differ.
+ */
+interface SerializedIndex {
+  distributions: [name: string, version: string, root: string, workspace: 0 | 1][];
+  /** dist, the module's real path relative to the root, and how the index wrote it when not `./<real>` */
+  modules: [dist: number, real: string, written?: string][];
+  entries: SerializedEntry[];
+  losers: SerializedEntry[];
+  shadowed: [winner: number, loser: number][];
+  problems: string[];
+}
+type SerializedEntry = [namespace: string, name: string, exportName: string, module: number];
+
+/** Turns a merged index into what {@link EntryPointsCache.write} stores. */
+export function serializeIndex(index: MergedIndex): SerializedIndex {
+  const distIndex = new Map(index.distributions.map((d, i) => [d, i]));
+  const modules: SerializedIndex['modules'] = [];
+  const moduleIndex = new Map<string, number>();
+  const entry = (ep: EntryPoint): SerializedEntry => {
+    const dist = ep.distribution!;
+    const written = ep.value.slice(dist.name.length + 1, ep.value.length - ep.export.length - 1);
+    const key = `${distIndex.get(dist)}\0${written}`;
+    let module = moduleIndex.get(key);
+    if (module === undefined) {
+      moduleIndex.set(key, (module = modules.length));
+      const real = ep.module.slice(dist.root.length + 1);
+      modules.push(
+        written === `./${real}` ? [distIndex.get(dist)!, real] : [distIndex.get(dist)!, real, written],
+      );
+    }
+    return [ep.namespace, ep.name, ep.export, module];
+  };
+  const winnerIndex = new Map(index.entryPoints.map((ep, i) => [ep, i]));
+  return {
+    distributions: index.distributions.map((d) => [d.name, d.version, d.root, d.workspace ? 1 : 0]),
+    modules,
+    entries: index.entryPoints.map(entry),
+    losers: index.shadowed.map((s) => entry(s.loser)),
+    shadowed: index.shadowed.map((s, i) => [winnerIndex.get(s.winner)!, i]),
+    problems: index.problems,
+  };
+}
+
+/** A merged index that answers by namespace; the one read from the cache builds its entry points on demand. */
+export interface IndexView {
+  readonly distributions: Distribution[];
+  readonly shadowed: ShadowedEntryPoint[];
+  readonly problems: string[];
+  /** The entry points of `namespace`, sorted by name (the view's own array: copy it before handing it out). */
+  findPlugins(namespace: string): readonly EntryPoint[];
+  /** Every entry point, sorted by namespace, then name (the view's own array). */
+  listEntryPoints(): readonly EntryPoint[];
+}
+
+/**
+ * Reads back what {@link serializeIndex} produced. The shape is checked up front, but entry point objects are
+ * only built for the namespaces asked for: a warm start that lists one namespace pays for that one.
+ *
+ * @throws TypeError when `data` does not have the expected shape (the caller then scans).
+ */
+export function deserializeIndex(data: unknown): IndexView {
+  const s = data as SerializedIndex;
+  const corrupt = () => new TypeError('unexpected cache content');
+  const distributions = s.distributions.map(([name, version, root, workspace]) => {
+    if (typeof name !== 'string' || typeof version !== 'string' || typeof root !== 'string') throw corrupt();
+    return createLazyDistribution({ name, version, root, workspace: workspace === 1 });
+  });
+  const modules = s.modules.map(([dist, real, written]) => {
+    const distribution = distributions[dist];
+    if (!distribution || typeof real !== 'string' || (written !== undefined && typeof written !== 'string')) {
+      throw corrupt();
+    }
+    return { distribution, written: written ?? `./${real}`, path: distribution.root + sep + real };
+  });
+  const check = (raw: SerializedEntry) => {
+    const [namespace, name, exportName, module] = raw;
+    if (typeof namespace !== 'string' || typeof name !== 'string' || typeof exportName !== 'string')
+      throw corrupt();
+    if (modules[module] === undefined) throw corrupt();
+  };
+  s.entries.forEach(check);
+  s.losers.forEach(check);
+  if (!s.problems.every((p) => typeof p === 'string')) throw corrupt();
+
+  const build = ([namespace, name, exportName, module]: SerializedEntry): EntryPoint => {
+    const { distribution, written, path } = modules[module]!;
+    const value = `${distribution.name}:${written}#${exportName}`;
+    return { namespace, name, module: path, export: exportName, value, distribution };
+  };
+  // entries are stored sorted by namespace: each namespace is one run
+  const runs = new Map<string, [start: number, end: number]>();
+  s.entries.forEach(([namespace], i) => {
+    const run = runs.get(namespace);
+    if (!run) runs.set(namespace, [i, i + 1]);
+    else if (run[1] === i) run[1] = i + 1;
+    else throw corrupt();
+  });
+  const built: EntryPoint[] = [];
+  const entryAt = (i: number) => (built[i] ??= build(s.entries[i]!));
+  const byNamespace = new Map<string, EntryPoint[]>();
+  let all: EntryPoint[] | undefined;
+
+  const shadowed = s.shadowed.map(([w, l]) => {
+    const winner = s.entries[w];
+    const loser = s.losers[l];
+    if (!winner || !loser) throw corrupt();
+    return { winner: entryAt(w), loser: build(loser) };
+  });
+  return {
+    distributions,
+    shadowed,
+    problems: [...s.problems],
+    findPlugins(namespace) {
+      let list = byNamespace.get(namespace);
+      if (!list) {
+        const [start, end] = runs.get(namespace) ?? [0, 0];
+        list = [];
+        for (let i = start; i < end; i++) list.push(entryAt(i));
+        byNamespace.set(namespace, list);
+      }
+      return list;
+    },
+    listEntryPoints() {
+      return (all ??= s.entries.map((_, i) => entryAt(i)));
+    },
+  };
 }
 
 interface CacheContent {

@@ -3,13 +3,21 @@
  * packages' `plux` fields (an index file or an inline index) without importing anything.
  */
 import { readFileSync, realpathSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 
 import type { Distribution, EntryPoint, PluginFinder } from '../core/entry-point.js';
 import { log } from '../core/log.js';
 import { checkModulePath, parseIndex } from '../core/plux-index.js';
-import { EntryPointsCache, WatchRecorder } from './cache.js';
-import { createLazyDistribution, registerDistribution } from './metadata.js';
+import {
+  deserializeIndex,
+  type IndexView,
+  type ShadowedEntryPoint,
+  EntryPointsCache,
+  type MergedIndex,
+  serializeIndex,
+  WatchRecorder,
+} from './cache.js';
+import { registerDistribution } from './metadata.js';
 import {
   findVisiblePackages,
   findWorkspaceRoot,
@@ -27,13 +35,7 @@ export interface IndexPluginFinderOptions {
   cache?: boolean;
 }
 
-/** Two packages declare the same `namespace:name`; `winner` is listed, `loser` is not. */
-export interface ShadowedEntryPoint {
-  /** The entry point that is listed. */
-  winner: EntryPoint;
-  /** The entry point of the package with lower precedence, never listed. */
-  loser: EntryPoint;
-}
+export type { ShadowedEntryPoint } from './cache.js';
 
 /**
  * Finds plugins in the indexes of every package visible from `cwd`: the workspace packages of the enclosing
@@ -55,7 +57,7 @@ export class IndexPluginFinder implements PluginFinder {
   /** The folder package resolution starts from. */
   readonly cwd: string;
   readonly #cache: boolean | undefined;
-  #scan?: IndexScan;
+  #scan?: IndexView;
   static readonly #shared = new Map<string, IndexPluginFinder>();
 
   constructor(options: IndexPluginFinderOptions = {}) {
@@ -73,12 +75,12 @@ export class IndexPluginFinder implements PluginFinder {
 
   /** The entry points of `namespace`, sorted by name. Imports nothing. */
   findPlugins(namespace: string): EntryPoint[] {
-    return [...(this.#get().byNamespace.get(namespace) ?? [])];
+    return [...this.#get().findPlugins(namespace)];
   }
 
   /** Every visible entry point, sorted by namespace, then name. */
   listEntryPoints(): EntryPoint[] {
-    return [...this.#get().entryPoints];
+    return [...this.#get().listEntryPoints()];
   }
 
   /** The entry points that lost to another package's entry point of the same `namespace:name`. */
@@ -96,7 +98,7 @@ export class IndexPluginFinder implements PluginFinder {
     this.#scan = undefined;
   }
 
-  #get(): IndexScan {
+  #get(): IndexView {
     if (this.#scan) return this.#scan;
     const scan = loadIndexScan(this.cwd, this.#cache ?? process.env['PLUX_NO_CACHE'] !== '1');
     for (const distribution of scan.distributions) registerDistribution(distribution);
@@ -106,24 +108,15 @@ export class IndexPluginFinder implements PluginFinder {
   }
 }
 
-/** The merged index of one root. */
-interface IndexScan {
-  distributions: Distribution[];
-  entryPoints: EntryPoint[];
-  byNamespace: Map<string, EntryPoint[]>;
-  shadowed: ShadowedEntryPoint[];
-  problems: string[];
-}
-
 /** Reads the merged index visible from `cwd`, from the on-disk cache when it is fresh. */
-function loadIndexScan(cwd: string, useCache: boolean): IndexScan {
+function loadIndexScan(cwd: string, useCache: boolean): IndexView {
   const root = findWorkspaceRoot(cwd);
-  if (!root) return mergeIndexes([], []);
+  if (!root) return viewOf(mergeIndexes([], []));
   const cache = useCache ? EntryPointsCache.at(root.dir) : undefined;
   const cached = cache?.read();
   if (cached !== undefined) {
     try {
-      return deserializeScan(cached);
+      return deserializeIndex(cached);
     } catch {
       log.debug(`index cache miss (${cache!.file}): unexpected content, rebuilding`);
     }
@@ -133,8 +126,8 @@ function loadIndexScan(cwd: string, useCache: boolean): IndexScan {
   const recorder = new WatchRecorder();
   const scan = scanIndexes(root, recorder);
   log.debug(`index scanned from ${root.dir} in ${(performance.now() - started).toFixed(1)} ms`);
-  cache?.write(serializeScan(scan), recorder);
-  return scan;
+  cache?.write(serializeIndex(scan), recorder);
+  return viewOf(scan);
 }
 
 /** One package with a `plux` field, and the entries of its index that passed validation. */
@@ -144,16 +137,16 @@ interface PackageIndex {
   entries: EntryPoint[];
 }
 
-function scanIndexes(root: WorkspaceRoot, recorder: WatchRecorder): IndexScan {
+function scanIndexes(root: WorkspaceRoot, recorder: WatchRecorder): MergedIndex {
   const visible = findVisiblePackages(root, recorder);
-  const problems = new Set(visible.problems);
-  const seen = new Set<string>();
+  const context: ReadContext = { recorder, problems: new Set(visible.problems), seen: new Set() };
   const packages: PackageIndex[] = [];
   for (const candidate of visible.candidates) {
-    const found = readPackageIndex(candidate, { recorder, problems, seen });
+    const found = readPackageIndex(candidate, context);
     if (found) packages.push(found);
   }
-  return mergeIndexes(packages, [...problems]);
+  // sorted: folders are read in directory order, which differs between file systems
+  return mergeIndexes(packages, [...context.problems].sort());
 }
 
 interface ReadContext {
@@ -169,7 +162,9 @@ interface ReadContext {
  */
 function readPackageIndex(candidate: PackageCandidate, context: ReadContext): PackageIndex | undefined {
   const { recorder, problems } = context;
-  const file = join(candidate.dir, 'package.json');
+  const file = candidate.dir + sep + 'package.json';
+  // Files inside node_modules change through installs, which the install state and the folder listings already
+  // capture; a workspace or linked package changes on its own, so the cache watches its files one by one.
   const watched = candidate.linked || candidate.tier === 'workspace';
   let text: string;
   try {
@@ -188,14 +183,12 @@ function readPackageIndex(candidate: PackageCandidate, context: ReadContext): Pa
   try {
     packageJson = asRecord(JSON.parse(text), 'a package.json must hold a JSON object');
   } catch (error) {
-    if (!watched) recorder.file(file, text);
     problems.add(
       `${realPath(file)}: malformed package.json (${(error as Error).message}); fix it, the package's plugins are not listed`,
     );
     return undefined;
   }
   if (!Object.hasOwn(packageJson, 'plux')) return undefined;
-  recorder.file(file, text);
   const rootDir = realPath(candidate.dir);
   if (context.seen.has(rootDir)) return undefined;
   context.seen.add(rootDir);
@@ -212,37 +205,40 @@ function readPackageIndex(candidate: PackageCandidate, context: ReadContext): Pa
     ? 'run `plux discover` in that package to regenerate plux.json'
     : 'reinstall the package, or report it to its maintainers';
 
-  const raw = readIndex(packageJson['plux'], { rootDir, file, label, regenerate, context });
+  const raw = readIndex(packageJson['plux'], { rootDir, file, label, regenerate, watched, context });
   if (raw === undefined) return undefined;
   const parsed = parseIndex(raw.index);
   for (const problem of parsed.problems)
     problems.add(`${label}, ${raw.source}: ${problem} (skipped); ${regenerate}`);
 
   const entries: EntryPoint[] = [];
-  const realModules = new Map<string, string | undefined>();
+  // Most entries of a package share a few modules: check each module once. parseIndex has ruled out absolute
+  // paths and URLs, so plain concatenation is safe, and realpath does the normalising.
+  const modules = new Map<string, { real: string | undefined; inside: boolean }>();
+  const rootPrefix = rootDir + sep;
   for (const plugin of parsed.plugins) {
-    const where = `${label}, ${raw.source}: plugin ${plugin.namespace}:${plugin.name}`;
-    const modulePath = resolve(rootDir, plugin.module);
-    if (!realModules.has(modulePath)) {
-      recorder.presence(modulePath);
-      realModules.set(modulePath, realFileOrUndefined(modulePath));
+    let module = modules.get(plugin.module);
+    if (!module) {
+      const path = rootPrefix + plugin.module;
+      if (watched) recorder.presence(resolve(path));
+      const real = realFileOrUndefined(path);
+      module = { real, inside: real !== undefined && real.startsWith(rootPrefix) };
+      modules.set(plugin.module, module);
     }
-    const module = realModules.get(modulePath);
-    if (module === undefined) {
+    if (!module.inside) {
+      const where = `${label}, ${raw.source}: plugin ${plugin.namespace}:${plugin.name}: module ${plugin.module}`;
       const build = workspace ? 'build the package, then run `plux discover` in it' : regenerate;
-      problems.add(`${where}: module ${plugin.module} does not exist (skipped); ${build}`);
-      continue;
-    }
-    if (!isInside(module, rootDir)) {
       problems.add(
-        `${where}: module ${plugin.module} resolves to ${module}, outside the package (skipped, never imported); ${regenerate}`,
+        module.real === undefined
+          ? `${where} does not exist (skipped); ${build}`
+          : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate}`,
       );
       continue;
     }
     entries.push({
       namespace: plugin.namespace,
       name: plugin.name,
-      module,
+      module: module.real!,
       export: plugin.export,
       value: `${name}:${plugin.module}#${plugin.export}`,
       distribution,
@@ -256,12 +252,13 @@ interface IndexSource {
   file: string;
   label: string;
   regenerate: string;
+  watched: boolean;
   context: ReadContext;
 }
 
 /** The raw index a `plux` field designates (a path to a JSON file, or the index inline), or undefined. */
 function readIndex(field: unknown, where: IndexSource): { index: unknown; source: string } | undefined {
-  const { rootDir, file, label, regenerate, context } = where;
+  const { rootDir, file, label, regenerate, watched, context } = where;
   if (typeof field === 'object' && field !== null && !Array.isArray(field)) {
     return { index: field, source: `${file} ("plux" field)` };
   }
@@ -283,7 +280,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
   try {
     text = readFileSync(indexFile, 'utf8');
   } catch (error) {
-    context.recorder.file(indexFile, undefined);
+    if (watched) context.recorder.file(indexFile, undefined);
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     context.problems.add(
       missing
@@ -292,7 +289,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
     );
     return undefined;
   }
-  context.recorder.file(indexFile, text);
+  if (watched) context.recorder.file(indexFile, text);
   const realIndex = realFileOrUndefined(indexFile) ?? indexFile;
   if (!isInside(realIndex, rootDir)) {
     context.problems.add(
@@ -311,7 +308,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
 }
 
 /** Applies the precedence rule: packages in rank order, then name, then path; the first `namespace:name` wins. */
-function mergeIndexes(packages: PackageIndex[], problems: string[]): IndexScan {
+function mergeIndexes(packages: PackageIndex[], problems: string[]): MergedIndex {
   packages.sort(
     (a, b) =>
       a.rank - b.rank ||
@@ -329,28 +326,27 @@ function mergeIndexes(packages: PackageIndex[], problems: string[]): IndexScan {
       else names.set(entry.name, entry);
     }
   }
-  return buildScan(
-    packages.map((p) => p.distribution),
-    [...winners.values()].flatMap((m) => [...m.values()]),
-    shadowed,
-    problems,
-  );
+  const entryPoints = [...winners.values()]
+    .flatMap((m) => [...m.values()])
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  return { distributions: packages.map((p) => p.distribution), entryPoints, shadowed, problems };
 }
 
-function buildScan(
-  distributions: Distribution[],
-  entries: EntryPoint[],
-  shadowed: ShadowedEntryPoint[],
-  problems: string[],
-): IndexScan {
-  const entryPoints = entries.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+/** The {@link IndexView} of a freshly scanned index. */
+function viewOf(index: MergedIndex): IndexView {
   const byNamespace = new Map<string, EntryPoint[]>();
-  for (const ep of entryPoints) {
+  for (const ep of index.entryPoints) {
     const list = byNamespace.get(ep.namespace);
     if (list) list.push(ep);
     else byNamespace.set(ep.namespace, [ep]);
   }
-  return { distributions, entryPoints, byNamespace, shadowed, problems };
+  return {
+    distributions: index.distributions,
+    shadowed: index.shadowed,
+    problems: index.problems,
+    findPlugins: (namespace) => byNamespace.get(namespace) ?? [],
+    listEntryPoints: () => index.entryPoints,
+  };
 }
 
 /** One warning per pair of packages, naming the plugins the loser declares in vain. */
@@ -377,67 +373,6 @@ function warnOnce(message: string): void {
   if (reported.has(message)) return;
   reported.add(message);
   log.warn(message);
-}
-
-/** The merged index as the cache stores it: plain arrays, names never used as object keys. */
-interface SerializedScan {
-  distributions: [name: string, version: string, root: string, workspace: 0 | 1][];
-  entries: SerializedEntry[];
-  losers: SerializedEntry[];
-  shadowed: [winner: number, loser: number][];
-  problems: string[];
-}
-type SerializedEntry = [
-  namespace: string,
-  name: string,
-  module: string,
-  exportName: string,
-  value: string,
-  dist: number,
-];
-
-function serializeScan(scan: IndexScan): SerializedScan {
-  const distIndex = new Map(scan.distributions.map((d, i) => [d, i]));
-  const entry = (ep: EntryPoint): SerializedEntry => [
-    ep.namespace,
-    ep.name,
-    ep.module,
-    ep.export,
-    ep.value,
-    distIndex.get(ep.distribution!)!,
-  ];
-  const winnerIndex = new Map(scan.entryPoints.map((ep, i) => [ep, i]));
-  return {
-    distributions: scan.distributions.map((d) => [d.name, d.version, d.root, d.workspace ? 1 : 0]),
-    entries: scan.entryPoints.map(entry),
-    losers: scan.shadowed.map((s) => entry(s.loser)),
-    shadowed: scan.shadowed.map((s, i) => [winnerIndex.get(s.winner)!, i]),
-    problems: scan.problems,
-  };
-}
-
-/** @throws TypeError when the cached data does not have the expected shape (then the caller rescans). */
-function deserializeScan(data: unknown): IndexScan {
-  const s = data as SerializedScan;
-  const distributions = s.distributions.map(([name, version, root, workspace]) => {
-    if (typeof name !== 'string' || typeof version !== 'string' || typeof root !== 'string')
-      throw new TypeError();
-    return createLazyDistribution({ name, version, root, workspace: workspace === 1 });
-  });
-  const entry = ([namespace, name, module, exportName, value, dist]: SerializedEntry): EntryPoint => {
-    const distribution = distributions[dist];
-    if (!distribution || [namespace, name, module, exportName, value].some((v) => typeof v !== 'string')) {
-      throw new TypeError('unexpected cache content');
-    }
-    return { namespace, name, module, export: exportName, value, distribution };
-  };
-  const entries = s.entries.map(entry);
-  const losers = s.losers.map(entry);
-  const shadowed = s.shadowed.map(([w, l]) => ({ winner: entries[w]!, loser: losers[l]! }));
-  if (shadowed.some((p) => !p.winner || !p.loser) || !s.problems.every((p) => typeof p === 'string')) {
-    throw new TypeError('unexpected cache content');
-  }
-  return buildScan(distributions, entries, shadowed, [...s.problems]);
 }
 
 function describe(distribution: Distribution): string {

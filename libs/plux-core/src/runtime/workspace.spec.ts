@@ -113,9 +113,14 @@ describe('findVisiblePackages', () => {
       'node_modules/stray-file.txt': '',
     });
     const visible = findVisiblePackages(findWorkspaceRoot(root)!, new WatchRecorder());
-    expect(
-      visible.candidates.map((c) => [c.dir.slice(root.length + 1), c.tier, c.hoisted, c.linked]),
-    ).toEqual([
+    const rows = visible.candidates.map(
+      (c) => [c.dir.slice(root.length + 1), c.tier, c.hoisted, c.linked] as const,
+    );
+    // precedence order between groups; within a group, directory order (the finder sorts by package name later)
+    const group = (r: (typeof rows)[number]) =>
+      ['workspace', 'root', 'nested'].indexOf(r[1]) * 2 + (r[2] ? 1 : 0);
+    expect(rows.map(group)).toEqual(rows.map(group).sort());
+    expect([...rows].sort((a, b) => group(a) - group(b) || (a[0] < b[0] ? -1 : 1))).toEqual([
       ['', 'workspace', false, true],
       ['libs/a', 'workspace', false, true],
       ['libs/b', 'workspace', false, true],

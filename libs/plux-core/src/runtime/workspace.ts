@@ -171,11 +171,12 @@ function scanNodeModules(
   for (const entry of entries ?? []) {
     // .bin, .cache, .pnpm, .package-lock.json, .modules.yaml …: never packages
     if (entry.name.startsWith('.') || entry.isFile()) continue;
-    const dir = join(folder, entry.name);
+    // plain concatenation: `folder` is already absolute and normal, and path.join costs on thousands of entries
+    const dir = folder + sep + entry.name;
     if (entry.name.startsWith('@')) {
       for (const scoped of readFolder(dir, context) ?? []) {
         if (scoped.name.startsWith('.') || scoped.isFile()) continue;
-        context.candidates.push(candidate(join(dir, scoped.name), scoped, where));
+        context.candidates.push(candidate(dir + sep + scoped.name, scoped, where));
       }
     } else {
       context.candidates.push(candidate(dir, entry, where));
@@ -213,7 +214,8 @@ function readFolder(folder: string, context: ScanContext): Dirent[] | undefined 
     }
   }
   context.recorder.directory(folder, entries);
-  return entries?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // left in directory order: precedence is decided later by package name and path, not by folder order
+  return entries;
 }
 
 function listing(folder: string): Dirent[] | undefined {
