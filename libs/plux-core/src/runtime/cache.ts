@@ -286,75 +286,113 @@ export interface IndexView {
 }
 
 /**
- * Reads back what {@link serializeIndex} produced. The shape is checked up front, but entry point objects are
- * only built for the namespaces asked for: a warm start that lists one namespace pays for that one.
+ * Reads back what {@link serializeIndex} produced, lazily: distributions, modules and entry points are built when
+ * first asked for, so a warm start that lists one namespace pays for that namespace only. Never throws on
+ * unexpected content inside the arrays: a malformed item is left out (the file is only ever written whole, by
+ * {@link serializeIndex}, so this takes a hand edit).
  *
- * @throws TypeError when `data` does not have the expected shape (the caller then scans).
+ * @param onDistribution called with each distribution as it is built (the finder registers them).
+ * @throws TypeError when the top-level shape is wrong (the caller then scans).
  */
-export function deserializeIndex(data: unknown): IndexView {
+export function deserializeIndex(
+  data: unknown,
+  onDistribution: (distribution: Distribution) => void = () => {},
+): IndexView {
   const s = data as SerializedIndex;
-  const corrupt = () => new TypeError('unexpected cache content');
-  const distributions = s.distributions.map(([name, version, root, workspace]) => {
-    if (typeof name !== 'string' || typeof version !== 'string' || typeof root !== 'string') throw corrupt();
-    return createLazyDistribution({ name, version, root, workspace: workspace === 1 });
-  });
-  const modules = s.modules.map(([dist, real, written]) => {
-    const distribution = distributions[dist];
-    if (!distribution || typeof real !== 'string' || (written !== undefined && typeof written !== 'string')) {
-      throw corrupt();
-    }
-    return { distribution, written: written ?? `./${real}`, path: distribution.root + sep + real };
-  });
-  const check = (raw: SerializedEntry) => {
-    const [namespace, name, exportName, module] = raw;
-    if (typeof namespace !== 'string' || typeof name !== 'string' || typeof exportName !== 'string')
-      throw corrupt();
-    if (modules[module] === undefined) throw corrupt();
-  };
-  s.entries.forEach(check);
-  s.losers.forEach(check);
-  if (!s.problems.every((p) => typeof p === 'string')) throw corrupt();
+  const arrays = [s?.distributions, s?.modules, s?.entries, s?.losers, s?.shadowed, s?.problems];
+  if (!arrays.every(Array.isArray)) throw new TypeError('unexpected cache content');
 
-  const build = ([namespace, name, exportName, module]: SerializedEntry): EntryPoint => {
-    const { distribution, written, path } = modules[module]!;
-    const value = `${distribution.name}:${written}#${exportName}`;
-    return { namespace, name, module: path, export: exportName, value, distribution };
+  const distributions: (Distribution | null | undefined)[] = [];
+  const distributionAt = (i: number): Distribution | null => {
+    let built = distributions[i];
+    if (built === undefined) {
+      const [name, version, root, workspace] = (s.distributions[i] as unknown[] | undefined) ?? [];
+      built =
+        typeof name === 'string' && typeof version === 'string' && typeof root === 'string'
+          ? createLazyDistribution({ name, version, root, workspace: workspace === 1 })
+          : null;
+      if (built) onDistribution(built);
+      distributions[i] = built;
+    }
+    return built;
   };
-  // entries are stored sorted by namespace: each namespace is one run
+  type Module = { distribution: Distribution; written: string; path: string } | null;
+  const modules: (Module | undefined)[] = [];
+  const moduleAt = (i: number): Module => {
+    let built = modules[i];
+    if (built === undefined) {
+      const [dist, real, written] = (s.modules[i] as unknown[] | undefined) ?? [];
+      const distribution = typeof dist === 'number' ? distributionAt(dist) : null;
+      built =
+        distribution && typeof real === 'string'
+          ? {
+              distribution,
+              written: typeof written === 'string' ? written : `./${real}`,
+              path: distribution.root + sep + real,
+            }
+          : null;
+      modules[i] = built;
+    }
+    return built;
+  };
+  const build = (raw: unknown): EntryPoint | null => {
+    const [namespace, name, exportName, module] = Array.isArray(raw) ? raw : [];
+    const m = typeof module === 'number' ? moduleAt(module) : null;
+    if (!m || typeof namespace !== 'string' || typeof name !== 'string' || typeof exportName !== 'string') {
+      return null;
+    }
+    const value = `${m.distribution.name}:${m.written}#${exportName}`;
+    return { namespace, name, module: m.path, export: exportName, value, distribution: m.distribution };
+  };
+
+  // entries are stored sorted by namespace: each namespace is one run of indexes
   const runs = new Map<string, [start: number, end: number]>();
-  s.entries.forEach(([namespace], i) => {
+  for (let i = 0; i < s.entries.length; i++) {
+    const namespace = (s.entries[i] as unknown[])?.[0];
+    if (typeof namespace !== 'string') continue;
     const run = runs.get(namespace);
     if (!run) runs.set(namespace, [i, i + 1]);
-    else if (run[1] === i) run[1] = i + 1;
-    else throw corrupt();
-  });
-  const built: EntryPoint[] = [];
-  const entryAt = (i: number) => (built[i] ??= build(s.entries[i]!));
+    else run[1] = i + 1;
+  }
+  const entries: (EntryPoint | null | undefined)[] = [];
+  const entryAt = (i: number) => (entries[i] === undefined ? (entries[i] = build(s.entries[i])) : entries[i]);
   const byNamespace = new Map<string, EntryPoint[]>();
   let all: EntryPoint[] | undefined;
+  const shadowed: ShadowedEntryPoint[] = [];
+  for (const pair of s.shadowed) {
+    const winner = Array.isArray(pair) && typeof pair[0] === 'number' ? entryAt(pair[0]) : null;
+    const loser = Array.isArray(pair) && typeof pair[1] === 'number' ? build(s.losers[pair[1]]) : null;
+    if (winner && loser) shadowed.push({ winner, loser });
+  }
 
-  const shadowed = s.shadowed.map(([w, l]) => {
-    const winner = s.entries[w];
-    const loser = s.losers[l];
-    if (!winner || !loser) throw corrupt();
-    return { winner: entryAt(w), loser: build(loser) };
-  });
   return {
-    distributions,
+    get distributions() {
+      return s.distributions.map((_, i) => distributionAt(i)).filter((d): d is Distribution => d !== null);
+    },
     shadowed,
-    problems: [...s.problems],
+    problems: s.problems.filter((p): p is string => typeof p === 'string'),
     findPlugins(namespace) {
       let list = byNamespace.get(namespace);
       if (!list) {
         const [start, end] = runs.get(namespace) ?? [0, 0];
         list = [];
-        for (let i = start; i < end; i++) list.push(entryAt(i));
+        for (let i = start; i < end; i++) {
+          const ep = entryAt(i);
+          if (ep && ep.namespace === namespace) list.push(ep);
+        }
         byNamespace.set(namespace, list);
       }
       return list;
     },
     listEntryPoints() {
-      return (all ??= s.entries.map((_, i) => entryAt(i)));
+      if (!all) {
+        all = [];
+        for (let i = 0; i < s.entries.length; i++) {
+          const ep = entryAt(i);
+          if (ep) all.push(ep);
+        }
+      }
+      return all;
     },
   };
 }

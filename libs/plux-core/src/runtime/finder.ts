@@ -101,7 +101,6 @@ export class IndexPluginFinder implements PluginFinder {
   #get(): IndexView {
     if (this.#scan) return this.#scan;
     const scan = loadIndexScan(this.cwd, this.#cache ?? process.env['PLUX_NO_CACHE'] !== '1');
-    for (const distribution of scan.distributions) registerDistribution(distribution);
     for (const problem of scan.problems) warnOnce(problem);
     for (const warning of shadowWarnings(scan.shadowed)) warnOnce(warning);
     return (this.#scan = scan);
@@ -116,7 +115,7 @@ function loadIndexScan(cwd: string, useCache: boolean): IndexView {
   const cached = cache?.read();
   if (cached !== undefined) {
     try {
-      return deserializeIndex(cached);
+      return deserializeIndex(cached, registerDistribution);
     } catch {
       log.debug(`index cache miss (${cache!.file}): unexpected content, rebuilding`);
     }
@@ -127,6 +126,7 @@ function loadIndexScan(cwd: string, useCache: boolean): IndexView {
   const scan = scanIndexes(root, recorder);
   log.debug(`index scanned from ${root.dir} in ${(performance.now() - started).toFixed(1)} ms`);
   cache?.write(serializeIndex(scan), recorder);
+  for (const distribution of scan.distributions) registerDistribution(distribution);
   return viewOf(scan);
 }
 
@@ -189,7 +189,7 @@ function readPackageIndex(candidate: PackageCandidate, context: ReadContext): Pa
     return undefined;
   }
   if (!Object.hasOwn(packageJson, 'plux')) return undefined;
-  const rootDir = realPath(candidate.dir);
+  const rootDir = candidate.realDir ?? candidate.dir;
   if (context.seen.has(rootDir)) return undefined;
   context.seen.add(rootDir);
 

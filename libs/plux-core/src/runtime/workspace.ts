@@ -35,6 +35,8 @@ export interface WorkspaceRoot {
 export interface PackageCandidate {
   /** The folder as reached (maybe through a symlink). */
   dir: string;
+  /** Its real path; undefined for a dangling or looping symlink. */
+  realDir: string | undefined;
   tier: PackageTier;
   /** A package from pnpm's hidden hoisting folder (`node_modules/.pnpm/node_modules`): after the top level. */
   hoisted: boolean;
@@ -96,7 +98,9 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
   for (const file of WORKSPACE_CONFIG_FILES)
     recorder.file(join(root.dir, file), readText(join(root.dir, file)));
   const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder) : [])];
-  for (const dir of packages) candidates.push({ dir, tier: 'workspace', hoisted: false, linked: true });
+  for (const dir of packages) {
+    candidates.push({ dir, realDir: realPath(dir), tier: 'workspace', hoisted: false, linked: true });
+  }
 
   const rootModules = join(root.dir, 'node_modules');
   for (const file of INSTALL_STATE_FILES) recorder.presence(join(rootModules, file));
@@ -168,36 +172,46 @@ function scanNodeModules(
   context: ScanContext,
 ): void {
   const entries = readFolder(folder, context);
-  for (const entry of entries ?? []) {
+  if (!entries) return;
+  const realFolder = realPath(folder);
+  for (const entry of entries) {
     // .bin, .cache, .pnpm, .package-lock.json, .modules.yaml …: never packages
     if (entry.name.startsWith('.') || entry.isFile()) continue;
     // plain concatenation: `folder` is already absolute and normal, and path.join costs on thousands of entries
     const dir = folder + sep + entry.name;
     if (entry.name.startsWith('@')) {
-      for (const scoped of readFolder(dir, context) ?? []) {
+      const scopeEntries = readFolder(dir, context);
+      if (!scopeEntries) continue;
+      const realScope = entry.isSymbolicLink() ? realPath(dir) : realFolder + sep + entry.name;
+      for (const scoped of scopeEntries) {
         if (scoped.name.startsWith('.') || scoped.isFile()) continue;
-        context.candidates.push(candidate(dir + sep + scoped.name, scoped, where));
+        context.candidates.push(
+          candidate(dir + sep + scoped.name, realScope + sep + scoped.name, scoped, where),
+        );
       }
     } else {
-      context.candidates.push(candidate(dir, entry, where));
+      context.candidates.push(candidate(dir, realFolder + sep + entry.name, entry, where));
     }
   }
 }
 
+/** @param realDir the real path `dir` has unless it is a symlink itself (its parent is already resolved). */
 function candidate(
   dir: string,
+  realDir: string,
   entry: Dirent,
   where: { tier: PackageTier; hoisted: boolean },
 ): PackageCandidate {
-  let linked = false;
-  if (entry.isSymbolicLink()) {
-    try {
-      linked = !realpathSync.native(dir).split(sep).includes('node_modules');
-    } catch {
-      // dangling or looping: the finder reports it when it reads the package.json
-    }
+  if (!entry.isSymbolicLink())
+    return { dir, realDir, tier: where.tier, hoisted: where.hoisted, linked: false };
+  let real: string | undefined;
+  try {
+    real = realpathSync.native(dir);
+  } catch {
+    // dangling or looping: the finder reports it when it reads the package.json
   }
-  return { dir, tier: where.tier, hoisted: where.hoisted, linked };
+  const linked = real !== undefined && !real.split(sep).includes('node_modules');
+  return { dir, realDir: real, tier: where.tier, hoisted: where.hoisted, linked };
 }
 
 /** Lists a folder for scanning, recording it; undefined (and a problem unless it simply is not there) on error. */
