@@ -31,6 +31,7 @@ interface Listing {
   /** plux's stderr lines, `plux: ` stripped */
   log: string[];
   stderr: string;
+  manypkgLoaded: boolean;
   hit: boolean;
 }
 
@@ -158,6 +159,42 @@ describe('the on-disk cache, across fresh processes', () => {
     expect(next.hit).toBe(false);
     expect(next.entryPoints).toContain('acme.services:dynamodx=@acme/services:./lib/services.js#dynamodb');
     expect(next.entryPoints.some((e) => e.startsWith('acme.services:dynamodb='))).toBe(false);
+  });
+
+  it('sees a new workspace package, and a workspace module built after the index was written', () => {
+    const root = copyFixture('npm-workspace');
+    expect(listInFreshProcess(root).hit).toBe(false);
+    expect(listInFreshProcess(root).hit).toBe(true);
+    const lib = join(root, 'libs', 'late');
+    mkdirSync(lib);
+    writeFileSync(
+      join(lib, 'package.json'),
+      JSON.stringify({
+        name: '@acme/late',
+        version: '1.0.0',
+        plux: { formatVersion: 1, plugins: { 'acme.late': { x: { module: './dist/x.js', export: 'x' } } } },
+      }),
+    );
+    const added = listInFreshProcess(root);
+    expect(added.hit).toBe(false);
+    expect(added.problems.some((p) => p.includes('module ./dist/x.js does not exist'))).toBe(true);
+    expect(added.entryPoints.some((e) => e.startsWith('acme.late:'))).toBe(false);
+
+    mkdirSync(join(lib, 'dist'));
+    writeFileSync(join(lib, 'dist', 'x.js'), 'export const x = {};\n');
+    const built = listInFreshProcess(root);
+    expect(built.hit).toBe(false);
+    expect(built.entryPoints).toContain('acme.late:x=@acme/late:./dist/x.js#x');
+    expect(built.problems).toEqual([]);
+  });
+
+  it('does not load @manypkg/get-packages on a warm start', () => {
+    const root = copyFixture('npm-workspace');
+    const cold = listInFreshProcess(root);
+    expect(cold.manypkgLoaded).toBe(true);
+    const warm = listInFreshProcess(root);
+    expect(warm.hit).toBe(true);
+    expect(warm.manypkgLoaded).toBe(false);
   });
 
   it('checks the content of a recently changed file even when its stat data did not change', () => {
