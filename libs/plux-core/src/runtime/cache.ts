@@ -126,9 +126,13 @@ export class EntryPointsCache {
    * The cache of `root`, or undefined when `root` has no `node_modules` folder (the cache never creates one).
    */
   static at(root: string): EntryPointsCache | undefined {
-    return statSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()
-      ? new EntryPointsCache(root)
-      : undefined;
+    try {
+      return statSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()
+        ? new EntryPointsCache(root)
+        : undefined;
+    } catch {
+      return undefined; // node_modules is a symlink loop or unreadable: no cache
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -80,6 +80,22 @@ describe('IndexPluginFinder', () => {
     const finder = new IndexPluginFinder({ cwd: join(root, 'empty'), cache: false });
     expect(finder.listEntryPoints()).toEqual([]);
     expect(finder.listProblems()).toEqual([]);
+  });
+
+  it('reports a node_modules folder that is a symlink loop, and still lists the root package', () => {
+    const root = tree({
+      'package.json': {
+        name: 'app',
+        plux: { formatVersion: 1, plugins: { ns: { x: { module: './x.js', export: 'x' } } } },
+      },
+      'x.js': '',
+    });
+    symlinkSync('node_modules', join(root, 'node_modules'));
+    const finder = new IndexPluginFinder({ cwd: root });
+    expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['x']);
+    expect(finder.listProblems()).toEqual([
+      `cannot list ${root}/node_modules: it is a symlink loop; remove the link`,
+    ]);
   });
 
   it('reads an index file in a subfolder and keeps the module as written in the value', () => {

@@ -102,20 +102,16 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
     candidates.push({ dir, realDir: realPath(dir), tier: 'workspace', hoisted: false, linked: true });
   }
 
+  const context: ScanContext = { candidates, problems, recorder };
   const rootModules = join(root.dir, 'node_modules');
   for (const file of INSTALL_STATE_FILES) recorder.presence(join(rootModules, file));
-  scanNodeModules(rootModules, { tier: 'root', hoisted: false }, { candidates, problems, recorder });
-  scanNodeModules(
-    join(rootModules, '.pnpm', 'node_modules'),
-    { tier: 'root', hoisted: true },
-    { candidates, problems, recorder },
-  );
+  const names = scanNodeModules(rootModules, { tier: 'root', hoisted: false }, context);
+  // pnpm's hidden hoisting folder; its appearance changes the node_modules listing, so it needs no record before
+  if (names.includes('.pnpm')) {
+    scanNodeModules(join(rootModules, '.pnpm', 'node_modules'), { tier: 'root', hoisted: true }, context);
+  }
   for (const dir of packages.slice(1)) {
-    scanNodeModules(
-      join(dir, 'node_modules'),
-      { tier: 'nested', hoisted: false },
-      { candidates, problems, recorder },
-    );
+    scanNodeModules(join(dir, 'node_modules'), { tier: 'nested', hoisted: false }, context);
   }
   return { root, candidates, problems };
 }
@@ -166,13 +162,14 @@ interface ScanContext {
   recorder: WatchRecorder;
 }
 
+/** Adds the packages of a `node_modules` folder to the candidates; returns the names the folder holds. */
 function scanNodeModules(
   folder: string,
   where: { tier: PackageTier; hoisted: boolean },
   context: ScanContext,
-): void {
+): string[] {
   const entries = readFolder(folder, context);
-  if (!entries) return;
+  if (!entries) return [];
   const realFolder = realPath(folder);
   for (const entry of entries) {
     // .bin, .cache, .pnpm, .package-lock.json, .modules.yaml …: never packages
@@ -193,6 +190,7 @@ function scanNodeModules(
       context.candidates.push(candidate(dir, realFolder + sep + entry.name, entry, where));
     }
   }
+  return entries.map((e) => e.name);
 }
 
 /** @param realDir the real path `dir` has unless it is a symlink itself (its parent is already resolved). */
@@ -387,7 +385,11 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false; // a symlink loop, no permission: not a folder we can use
+  }
 }
 
 function isFile(path: string): boolean {
