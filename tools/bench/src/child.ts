@@ -22,12 +22,14 @@ export type CaseArgs =
   | { case: 'load-all'; manifest: string; namespace: string }
   | { case: 'import-new'; manifest: string; namespace: string }
   | { case: 'discover'; manifest: string }
-  | { case: 'import-modules'; manifest: string };
+  | { case: 'import-modules'; manifest: string; parallel?: boolean };
 
 /** What a child prints: the timed span, its peak RSS, and case-specific facts the harness checks. */
 export interface CaseResult {
   /** Milliseconds spent in the timed span. */
   ms: number;
+  /** CPU time (user + system, all threads) spent during the timed span: steadier than `ms` on a loaded machine. */
+  cpuMs: number;
   /** Peak resident set size of the whole process, in KiB (`process.resourceUsage().maxRSS`). */
   rssKb: number;
   /** How many things the case produced (names listed, plugins loaded, modules imported, plugins discovered). */
@@ -62,22 +64,22 @@ const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) =
   /** The floor of R1/R6: read every package.json and every index it points to, nothing else. */
   async floor({ manifest, namespace }) {
     const fixture = readJson<RuntimeFixture>(manifest);
-    const t0 = performance.now();
+    const timer = startTimer();
     const names = floorListNames(fixture.root, namespace);
-    const ms = performance.now() - t0;
-    return result(ms, names.length, sameNames(names, fixture.namespaces[namespace]?.names));
+    const span = timer.stop();
+    return result(span, names.length, sameNames(names, fixture.namespaces[namespace]?.names));
   },
 
   async list({ manifest, namespace, cache, loadOne }) {
     const fixture = readJson<RuntimeFixture>(manifest);
     const core = await importFrom<PluxCore>(fixture.root, '@plux/core');
-    const t0 = performance.now();
+    const timer = startTimer();
     const finder = new core.IndexPluginFinder({ cwd: fixture.root, cache });
     const manager = new core.PluginManager(namespace, { cwd: fixture.root, finder });
     const names = manager.listNames();
-    const ms = performance.now() - t0;
+    const span = timer.stop();
     const out: CaseResult = {
-      ...result(ms, names.length, sameNames(names, fixture.namespaces[namespace]?.names)),
+      ...result(span, names.length, sameNames(names, fixture.namespaces[namespace]?.names)),
       imports: importRecord().length,
     };
     if (loadOne && names[0] !== undefined) {
@@ -94,12 +96,15 @@ const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) =
     const manager = new core.PluginManager(namespace, { cwd: fixture.root });
     const expected = fixture.namespaces[namespace]?.names ?? [];
     const listed = manager.listNames().length;
-    const t0 = performance.now();
+    const timer = startTimer();
     const plugins = await manager.loadAll({ propagateExceptions: true });
-    const ms = performance.now() - t0;
+    const span = timer.stop();
     const modules = fixture.namespaces[namespace]?.modules.length ?? -1;
     const correct = listed === expected.length && plugins.length === expected.length;
-    return { ...result(ms, plugins.length, correct && importRecord().length === modules), imports: modules };
+    return {
+      ...result(span, plugins.length, correct && importRecord().length === modules),
+      imports: modules,
+    };
   },
 
   /** R4's baseline: `import()` the namespace's modules and `new` each plugin class, with no plux in between. */
@@ -107,36 +112,41 @@ const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) =
     const fixture = readJson<RuntimeFixture>(manifest);
     await importFrom(fixture.root, '@plux/core');
     const modules = fixture.namespaces[namespace]?.modules ?? [];
-    const t0 = performance.now();
+    const timer = startTimer();
     const instances: unknown[] = [];
     for (const { file, exports } of modules) {
       const mod = (await import(pathToFileURL(file).href)) as Record<string, new () => unknown>;
       for (const name of exports) instances.push(new mod[name]!());
     }
-    const ms = performance.now() - t0;
+    const span = timer.stop();
     const expected = fixture.namespaces[namespace]?.names.length ?? -1;
-    return result(ms, instances.length, instances.length === expected);
+    return result(span, instances.length, instances.length === expected);
   },
 
   /** B1: build-time discovery through the API. */
   async discover({ manifest }) {
     const fixture = readJson<BuildFixture>(manifest);
     const build = await importFrom<PluxBuild>(fixture.root, '@plux/core/build');
-    const t0 = performance.now();
+    const timer = startTimer();
     const discovered = await build.discoverPlugins({ root: fixture.root, path: fixture.path });
-    const ms = performance.now() - t0;
+    const span = timer.stop();
     const count = countDiscovered(discovered);
-    return result(ms, count, count === fixture.expectedPlugins);
+    return result(span, count, count === fixture.expectedPlugins);
   },
 
-  /** B1's baseline: `import()` every module of the package, one after another, in one process. */
-  async 'import-modules'({ manifest }) {
+  /**
+   * B1's baseline: `import()` every module of the package in one process — one after another in path order, the
+   * order discovery uses, or all at once (`parallel`, X3).
+   */
+  async 'import-modules'({ manifest, parallel }) {
     const fixture = readJson<BuildFixture>(manifest);
     await importFrom(fixture.root, '@plux/core');
-    const t0 = performance.now();
-    for (const file of fixture.files) await import(pathToFileURL(file).href);
-    const ms = performance.now() - t0;
-    return result(ms, fixture.files.length, true);
+    const urls = [...fixture.files].sort(compareStrings).map((file) => pathToFileURL(file).href);
+    const timer = startTimer();
+    if (parallel) await Promise.all(urls.map((url) => import(url)));
+    else for (const url of urls) await import(url);
+    const span = timer.stop();
+    return result(span, urls.length, true);
   },
 };
 
@@ -181,6 +191,10 @@ function countDiscovered(value: unknown): number {
   return -1;
 }
 
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function importRecord(): string[] {
   return ((globalThis as Record<string, unknown>)[IMPORT_RECORD] as string[] | undefined) ?? [];
 }
@@ -200,8 +214,26 @@ function sameNames(actual: string[], expected: string[] | undefined): boolean {
   return sorted.every((name, i) => name === expected[i]);
 }
 
-function result(ms: number, count: number, correct: boolean): CaseResult {
-  return { ms, rssKb: process.resourceUsage().maxRSS, count, correct };
+/** Wall time and CPU time of a span. */
+interface Span {
+  ms: number;
+  cpuMs: number;
+}
+
+function startTimer(): { stop(): Span } {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  return {
+    stop() {
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+    },
+  };
+}
+
+function result(span: Span, count: number, correct: boolean): CaseResult {
+  return { ...span, rssKb: process.resourceUsage().maxRSS, count, correct };
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,8 @@ export interface FigureResult {
   subjectLabel?: string;
   baseline?: Stats;
   subject?: Stats;
+  /** CPU time (user + sys) of in-process figures: a cross-check of the wall-time ratio on a busy machine. */
+  cpu?: { baseline: Stats; subject: Stats; ratio: number };
   /** The ratio, the delta in ms, the subject's median in ms, or nothing for counts. */
   value?: number;
   /** How `value` reads in the table (`1.07×`, `+9.8 ms`, `0 / 1`). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
@@ -119,6 +119,15 @@ async function measureFigure(
       ...judge(figure.target, b, s),
       samples,
     };
+    const cpu = (side: Sample['side']) => stats(samples, side, (x) => x.result?.cpuMs ?? NaN);
+    if (figure.timing === 'in-process' && samples.every((x) => x.result?.cpuMs !== undefined)) {
+      const [cb, cs] = [cpu('baseline'), cpu('subject')];
+      result.cpu = { baseline: cb, subject: cs, ratio: cs.median / cb.median };
+      result.notes.push(
+        `CPU time (user + sys) medians: subject ${cs.median.toFixed(1)} ms, baseline ${cb.median.toFixed(1)} ms, ` +
+          `ratio ${(cs.median / cb.median).toFixed(2)}× (steadier than wall time when the machine is busy)`,
+      );
+    }
     if (figure.reportRss) {
       const rss = (side: Sample['side']) => stats(samples, side, (x) => x.result?.rssKb ?? NaN).median / 1024;
       result.notes.push(
@@ -127,8 +136,9 @@ async function measureFigure(
     }
     if (options.profileDir && subject.run.kind === 'child') {
       const dir = join(options.profileDir, figure.id);
+      rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      runCase(subject, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      runCase(subject, ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`]);
       result.notes.push(`CPU profile of one subject run: ${dir}`);
     }
     options.log(
