@@ -1,0 +1,204 @@
+/**
+ * Reading one package's index: its package.json `plux` field (a path to `plux.json`, or the index inline), each
+ * entry validated and its module checked to exist inside the package, symlinks resolved. Every problem is a
+ * message naming the package, the file and the fix; nothing is imported.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+
+import type { Distribution, EntryPoint } from '../core/entry-point.js';
+import { checkModulePath, parseIndex } from '../core/plux-index.js';
+import type { WatchRecorder } from './cache.js';
+import { nameFromFolder, type PackageCandidate, TIER_RANK } from './workspace.js';
+
+/** One package with a `plux` field, and the entries of its index that passed validation. */
+export interface PackageIndex {
+  distribution: Distribution;
+  /** Precedence: the tier, then pnpm-hoisted after the top level; lower wins. */
+  rank: number;
+  entries: EntryPoint[];
+}
+
+/** What reading packages shares: the recorder for the cache, the problems, the packages already read. */
+export interface ReadContext {
+  recorder: WatchRecorder;
+  problems: Set<string>;
+  /** Real roots already read: a package reached twice (a workspace link, pnpm's links) counts once. */
+  seen: Set<string>;
+}
+
+/**
+ * Reads one folder's package.json and, when it has a `plux` field, its index. Packages without one cost a single
+ * read (and no JSON parse unless the text mentions `"plux"`).
+ */
+export function readPackageIndex(
+  candidate: PackageCandidate,
+  context: ReadContext,
+): PackageIndex | undefined {
+  const { recorder, problems } = context;
+  const file = candidate.dir + sep + 'package.json';
+  // Files inside node_modules change through installs, which the install state and the folder listings already
+  // capture; a workspace or linked package changes on its own, so the cache watches its files one by one.
+  const watched = candidate.linked || candidate.tier === 'workspace';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (watched) recorder.file(file, undefined);
+    if (code === 'ELOOP') problems.add(`${candidate.dir} is a symlink loop; remove the link (skipped)`);
+    else if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      problems.add(`cannot read ${file}: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (watched) recorder.file(file, text);
+  if (!text.includes('"plux"') && candidate.tier !== 'workspace') return undefined;
+  let packageJson: Record<string, unknown>;
+  try {
+    packageJson = asRecord(JSON.parse(text), 'a package.json must hold a JSON object');
+  } catch (error) {
+    problems.add(
+      `${realPath(file)}: malformed package.json (${(error as Error).message}); its plugins are not listed until ` +
+        (candidate.tier === 'workspace' ? 'its JSON is fixed' : 'the package is reinstalled'),
+    );
+    return undefined;
+  }
+  if (!Object.hasOwn(packageJson, 'plux')) return undefined;
+  const rootDir = candidate.realDir ?? candidate.dir;
+  if (context.seen.has(rootDir)) return undefined;
+  context.seen.add(rootDir);
+
+  const name =
+    typeof packageJson['name'] === 'string' && packageJson['name']
+      ? packageJson['name']
+      : nameFromFolder(rootDir);
+  const version = typeof packageJson['version'] === 'string' ? packageJson['version'] : '0.0.0';
+  const workspace = candidate.tier === 'workspace';
+  const distribution: Distribution = { name, version, root: rootDir, packageJson, workspace };
+  const label = `${name}@${version} (${rootDir})`;
+  const regenerate = workspace
+    ? 'run `plux discover` in that package to regenerate plux.json'
+    : 'reinstall the package, or report it to its maintainers';
+
+  const raw = readIndex(packageJson['plux'], { rootDir, file, label, regenerate, watched, context });
+  if (raw === undefined) return undefined;
+  const parsed = parseIndex(raw.index);
+  for (const problem of parsed.problems)
+    problems.add(`${label}, ${raw.source}: ${problem} (skipped); ${regenerate}`);
+
+  const entries: EntryPoint[] = [];
+  // Most entries of a package share a few modules: check each module once. parseIndex has ruled out absolute
+  // paths and URLs, so plain concatenation is safe, and realpath does the normalising.
+  const modules = new Map<string, { real: string | undefined; inside: boolean }>();
+  const rootPrefix = rootDir + sep;
+  for (const plugin of parsed.plugins) {
+    let module = modules.get(plugin.module);
+    if (!module) {
+      const path = rootPrefix + plugin.module;
+      if (watched) recorder.presence(resolve(path));
+      const real = realFileOrUndefined(path);
+      module = { real, inside: real !== undefined && real.startsWith(rootPrefix) };
+      modules.set(plugin.module, module);
+    }
+    if (!module.inside) {
+      const where = `${label}, ${raw.source}: plugin ${plugin.namespace}:${plugin.name}: module ${plugin.module}`;
+      const build = workspace ? 'build the package, then run `plux discover` in it' : regenerate;
+      problems.add(
+        module.real === undefined
+          ? `${where} does not exist (skipped); ${build}`
+          : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate}`,
+      );
+      continue;
+    }
+    entries.push({
+      namespace: plugin.namespace,
+      name: plugin.name,
+      module: module.real!,
+      export: plugin.export,
+      value: `${name}:${plugin.module}#${plugin.export}`,
+      distribution,
+    });
+  }
+  return { distribution, rank: TIER_RANK[candidate.tier] * 2 + (candidate.hoisted ? 1 : 0), entries };
+}
+
+interface IndexSource {
+  rootDir: string;
+  file: string;
+  label: string;
+  regenerate: string;
+  watched: boolean;
+  context: ReadContext;
+}
+
+/** The raw index a `plux` field designates (a path to a JSON file, or the index inline), or undefined. */
+function readIndex(field: unknown, where: IndexSource): { index: unknown; source: string } | undefined {
+  const { rootDir, file, label, regenerate, watched, context } = where;
+  if (typeof field === 'object' && field !== null && !Array.isArray(field)) {
+    return { index: field, source: `${file} ("plux" field)` };
+  }
+  if (typeof field !== 'string') {
+    context.problems.add(
+      `${label}: the "plux" field of ${file} must be the path of the index ("./plux.json") or the index itself, got ${JSON.stringify(field)}`,
+    );
+    return undefined;
+  }
+  const bad = checkModulePath(field);
+  if (bad) {
+    context.problems.add(
+      `${label}: the "plux" field of ${file} is not a path inside the package: ${bad.replace(/^module /, '')}`,
+    );
+    return undefined;
+  }
+  const indexFile = resolve(rootDir, field);
+  let text: string | undefined;
+  try {
+    text = readFileSync(indexFile, 'utf8');
+  } catch (error) {
+    if (watched) context.recorder.file(indexFile, undefined);
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    context.problems.add(
+      missing
+        ? `${label}: the "plux" field of ${file} points at ${field}, which does not exist; ${regenerate}`
+        : `${label}: cannot read ${indexFile} (the "plux" field of ${file}): ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  if (watched) context.recorder.file(indexFile, text);
+  const realIndex = realFileOrUndefined(indexFile) ?? indexFile;
+  if (!isInside(realIndex, rootDir)) {
+    context.problems.add(
+      `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate}`,
+    );
+    return undefined;
+  }
+  try {
+    return { index: JSON.parse(text) as unknown, source: indexFile };
+  } catch (error) {
+    context.problems.add(
+      `${label}: ${indexFile} is malformed JSON (${(error as Error).message}); ${regenerate}`,
+    );
+    return undefined;
+  }
+}
+
+function asRecord(value: unknown, message: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(message);
+  return value as Record<string, unknown>;
+}
+
+function isInside(path: string, root: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+function realPath(path: string): string {
+  return realFileOrUndefined(path) ?? path;
+}
+
+function realFileOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
