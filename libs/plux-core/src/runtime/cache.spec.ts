@@ -71,6 +71,18 @@ describe('WatchRecorder', () => {
     expect(old.records[0]).toHaveLength(3);
   });
 
+  it('reads a file it was given as a function only when the file is racy', () => {
+    const { file } = makeRoot();
+    let reads = 0;
+    const read = () => (reads++, readFileSync(file, 'utf8'));
+    new WatchRecorder(Date.now() + 60_000).file(file, read);
+    expect(reads).toBe(0);
+    const racy = new WatchRecorder(Date.now());
+    racy.file(file, read);
+    expect(reads).toBe(1);
+    expect(racy.records[0]![3]).toBe(fingerprintText('{"a":1}'));
+  });
+
   it('records a missing path as missing, once', () => {
     const { root } = makeRoot();
     const recorder = new WatchRecorder();

@@ -63,12 +63,18 @@ export class WatchRecorder {
     readonly racyWindowMs: number = RACY_WINDOW_MS,
   ) {}
 
-  /** A file whose content the scan used; `text` is what it read, undefined when it could not read it. */
-  file(path: string, text: string | undefined): void {
+  /**
+   * A file whose content the scan used; `text` is what it read (undefined when it could not), or a function that
+   * reads it, called only when the file is racy (for files the scan does not otherwise read, like lock state).
+   */
+  file(path: string, text: string | undefined | (() => string | undefined)): void {
     if (this.#records.has(path)) return;
     const stat = statKey(path);
     const record: WatchRecord = ['f', path, stat];
-    if (this.#isRacy(stat)) record.push(text === undefined ? UNREADABLE : fingerprintText(text));
+    if (this.#isRacy(stat)) {
+      const content = typeof text === 'function' ? text() : text;
+      record.push(content === undefined ? UNREADABLE : fingerprintText(content));
+    }
     this.#records.set(path, record);
   }
 

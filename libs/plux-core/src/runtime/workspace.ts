@@ -104,7 +104,8 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
 
   const context: ScanContext = { candidates, problems, recorder };
   const rootModules = join(root.dir, 'node_modules');
-  for (const file of INSTALL_STATE_FILES) recorder.presence(join(rootModules, file));
+  for (const file of INSTALL_STATE_FILES)
+    recorder.file(join(rootModules, file), () => readText(join(rootModules, file)));
   const names = scanNodeModules(rootModules, { tier: 'root', hoisted: false }, context);
   // pnpm's hidden hoisting folder; its appearance changes the node_modules listing, so it needs no record before
   if (names.includes('.pnpm')) {
