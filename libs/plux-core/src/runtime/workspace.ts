@@ -41,8 +41,9 @@ export interface PackageCandidate {
   /** A package from pnpm's hidden hoisting folder (`node_modules/.pnpm/node_modules`): after the top level. */
   hoisted: boolean;
   /**
-   * Reached through a symlink that leads outside every `node_modules` folder (npm link, `file:` or `link:`
-   * dependencies, workspace links): its files can change without an install, so the cache watches them.
+   * Its files can change without an install, so the cache watches them one by one: a workspace package, or one
+   * reached through a symlink that leads outside every `node_modules` folder (npm link, `file:`/`link:`
+   * dependencies, workspace links).
    */
   linked: boolean;
 }
