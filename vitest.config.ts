@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['libs/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'tools/*/vitest.config.ts'],
+    projects: ['libs/*/vitest.config.{ts,mts}', 'apps/*/vitest.config.ts', 'tools/*/vitest.config.ts'],
   },
 });

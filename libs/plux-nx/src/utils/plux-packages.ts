@@ -61,10 +61,23 @@ export async function loadCoreBuild(): Promise<typeof CoreBuild> {
   return (await importEsm(pathToFileURL(entry).href)) as typeof CoreBuild;
 }
 
+type Import = (specifier: string) => Promise<unknown>;
+
 // `new Function` on purpose: swc cannot see (and so cannot rewrite) this import().
-const importEsm = new Function('specifier', 'return import(specifier)') as (
-  specifier: string,
-) => Promise<unknown>;
+const nativeImport = new Function('specifier', 'return import(specifier)') as Import;
+
+// Where code is evaluated through `vm` (vitest), a function built at run time has no module to import from
+// (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING); there, and only there, the host's own import() does the job.
+const compiledImport: Import = (specifier) => import(specifier);
+
+async function importEsm(specifier: string): Promise<unknown> {
+  try {
+    return await nativeImport(specifier);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw error;
+    return compiledImport(specifier);
+  }
+}
 
 function locate(name: string, root: string | undefined, workspaceRoot: string): PackageLocation {
   if (!root) return { name };

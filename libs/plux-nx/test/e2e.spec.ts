@@ -1,0 +1,317 @@
+/**
+ * One end-to-end run of the real `nx` binary in a temporary workspace (test/fixtures/workspace plus copies of
+ * @plux/core and @plux/nx): generators, the inferred target, the executor running from TypeScript source through
+ * Nx's transpiler on ESM packages, and the cache (local hits, restores, invalidation, portability to another path
+ * through a copied cache and through a remote cache). The steps run in order and build on each other.
+ */
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cloneWorkspace,
+  createE2eWorkspace,
+  removeWorkspace,
+  runNx,
+  startRemoteCache,
+  type NxRun,
+} from './support/e2e-workspace';
+
+const LIB = '@e2e/acme';
+const DISCOVER = `${LIB}:plux-discover`;
+const STEP_TIMEOUT = 120_000;
+
+describe('@plux/nx end to end', () => {
+  let workspace: string;
+  const clones: string[] = [];
+  let remote: Awaited<ReturnType<typeof startRemoteCache>>;
+  const timings: string[] = [];
+  const started = Date.now();
+
+  /** Runs nx in the main workspace, with the remote cache on, and fails loudly with its output. */
+  async function nx(
+    args: string[],
+    options: { cwd?: string; remote?: boolean; expectFailure?: boolean } = {},
+  ): Promise<NxRun> {
+    const env: Record<string, string> =
+      options.remote === false ? {} : { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url };
+    const run = await runNx(options.cwd ?? workspace, args, env);
+    timings.push(`${(run.ms / 1000).toFixed(1)}s nx ${args.join(' ')}`);
+    if (!options.expectFailure && run.status !== 0) {
+      throw new Error(`nx ${args.join(' ')} failed (${run.status}):\n${run.output}`);
+    }
+    return run;
+  }
+  const file = (path: string, root = workspace) => readFileSync(join(root, path), 'utf8');
+  const index = (root = workspace) => JSON.parse(file('libs/acme/plux.json', root));
+  const discoverLine = (run: NxRun) =>
+    run.output.split('\n').find((l) => l.includes(`nx run ${DISCOVER}`)) ?? '';
+
+  beforeAll(async () => {
+    remote = await startRemoteCache();
+    workspace = createE2eWorkspace();
+  });
+  afterAll(() => {
+    remote?.close();
+    removeWorkspace(workspace);
+    clones.forEach(removeWorkspace);
+    console.log(
+      `@plux/nx e2e: ${((Date.now() - started) / 1000).toFixed(1)}s in all\n  ${timings.join('\n  ')}`,
+    );
+  });
+
+  it(
+    'nx g plux:plugin configures a fresh lib for plux and adds a class plugin',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(['g', 'plux:plugin', 'alpha', `--project=${LIB}`, '--namespace=e2e.things']);
+
+      expect(run.output).toContain(
+        '@plux/nx: added the class plugin e2e.things:alpha in libs/acme/src/plugins/alpha.ts',
+      );
+      expect(run.output).toContain('CREATE libs/acme/src/plugins/alpha.spec.ts');
+      expect(file('libs/acme/src/index.ts')).toContain("export * from './plugins/alpha.js';");
+      const pkg = JSON.parse(file('libs/acme/package.json'));
+      expect(pkg).toMatchObject({
+        plux: './plux.json',
+        files: ['dist', 'plux.json'],
+        dependencies: { '@plux/core': '*' },
+      });
+    },
+  );
+
+  it('the lib gets the inferred target, with no project.json', { timeout: STEP_TIMEOUT }, async () => {
+    const project = JSON.parse(
+      (await nx(['show', 'project', LIB, '--json'])).output.slice(-1e6).replace(/^[^{]*/, ''),
+    );
+
+    expect(existsSync(join(workspace, 'libs/acme/project.json'))).toBe(false);
+    expect(project.targets['plux-discover']).toMatchObject({
+      executor: '@plux/nx:discover',
+      cache: true,
+      outputs: ['{projectRoot}/plux.json'],
+    });
+  });
+
+  it('the lib builds and the generated spec passes', { timeout: STEP_TIMEOUT }, async () => {
+    const run = await nx(['run-many', '-t', 'build,test', `--projects=${LIB}`, '--output-style=stream']);
+
+    expect(run.output).toMatch(/Tests\s+2 passed \(2\)/);
+    expect(existsSync(join(workspace, 'libs/acme/dist/plugins/alpha.js'))).toBe(true);
+  });
+
+  it(
+    'nx run <lib>:plux-discover writes an index that lists the new plugin',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(['run', DISCOVER]);
+
+      expect(discoverLine(run)).not.toContain('cache]');
+      expect(run.output).toContain('@plux/nx: wrote libs/acme/plux.json (1 plugin from 2 modules)');
+      expect(index()).toEqual({
+        formatVersion: 1,
+        plugins: { 'e2e.things': { alpha: { export: 'AlphaPlugin', module: './dist/plugins/alpha.js' } } },
+      });
+    },
+  );
+
+  it('running it again is a local cache hit', { timeout: STEP_TIMEOUT }, async () => {
+    const run = await nx(['run', DISCOVER]);
+
+    expect(discoverLine(run)).toContain('[local cache]');
+    expect(run.output).toMatch(/Cache:\s+3\/3 hit/);
+  });
+
+  it(
+    'deleting plux.json and running again restores it from the cache',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const before = file('libs/acme/plux.json');
+      rmSync(join(workspace, 'libs/acme/plux.json'));
+
+      const run = await nx(['run', DISCOVER]);
+
+      expect(discoverLine(run)).toContain('[local cache]');
+      expect(file('libs/acme/plux.json')).toBe(before);
+    },
+  );
+
+  it(
+    'adding more plugins (nx g @plux/nx:plugin too) re-runs discovery and lists them all',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      await nx([
+        'g',
+        '@plux/nx:plugin',
+        'beta',
+        `--project=${LIB}`,
+        '--namespace=e2e.things',
+        '--kind=function',
+      ]);
+      await nx([
+        'g',
+        'plux:plugin',
+        'gamma',
+        `--project=${LIB}`,
+        '--namespace=e2e.more',
+        '--kind=spec',
+        '--directory=extra',
+      ]);
+
+      const run = await nx(['run', DISCOVER]);
+
+      expect(discoverLine(run)).not.toContain('cache]');
+      expect(index().plugins).toEqual({
+        'e2e.more': { gamma: { export: 'gammaSpec', module: './dist/extra/gamma.js' } },
+        'e2e.things': {
+          alpha: { export: 'AlphaPlugin', module: './dist/plugins/alpha.js' },
+          beta: { export: 'beta', module: './dist/plugins/beta.js' },
+        },
+      });
+      expect((await nx(['run', `${LIB}:test`, '--output-style=stream'])).output).toMatch(
+        /Tests\s+7 passed \(7\)/,
+      );
+    },
+  );
+
+  it('options are part of the cache key', { timeout: STEP_TIMEOUT }, async () => {
+    const narrowed = await nx(['run', DISCOVER, '--include=plugins/beta.js']);
+    expect(discoverLine(narrowed)).not.toContain('cache]');
+    expect(Object.keys(index().plugins)).toEqual(['e2e.things']);
+    expect(Object.keys(index().plugins['e2e.things'])).toEqual(['beta']);
+
+    const full = await nx(['run', DISCOVER]);
+    expect(discoverLine(full)).toContain('[local cache]');
+    expect(Object.keys(index().plugins['e2e.things'])).toEqual(['alpha', 'beta']);
+  });
+
+  it("editing the executor's source invalidates the cache", { timeout: STEP_TIMEOUT }, async () => {
+    appendFileSync(join(workspace, 'libs/plux-nx/src/executors/discover/executor.ts'), '\n// e2e: edited\n');
+
+    const run = await nx(['run', DISCOVER]);
+
+    expect(discoverLine(run)).not.toContain('cache]');
+    expect(run.output).toContain('@plux/nx: unchanged: libs/acme/plux.json (3 plugins');
+  });
+
+  it(
+    "editing @plux/core's source rebuilds it and invalidates the cache",
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      appendFileSync(join(workspace, 'libs/plux-core/src/build/run-discover.ts'), '\n// e2e: edited\n');
+
+      const run = await nx(['run', DISCOVER]);
+
+      expect(run.output).toMatch(/nx run @plux\/core:build\s*\n/);
+      expect(discoverLine(run)).not.toContain('cache]');
+    },
+  );
+
+  it(
+    'indexes an ESM package with no build target whose module uses top-level await',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(['run', '@e2e/plain:plux-discover']);
+
+      expect(run.output).toContain('@plux/nx: wrote libs/plain/plux.json (1 plugin from 1 module)');
+      expect(JSON.parse(file('libs/plain/plux.json')).plugins).toEqual({
+        'e2e.plain': { 'top-level-await': { export: 'tlaPlugin', module: './src/index.js' } },
+      });
+    },
+  );
+
+  it(
+    'the generator refuses to overwrite a plugin, with a message prefixed @plux/nx:',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(['g', 'plux:plugin', 'alpha', `--project=${LIB}`, '--namespace=e2e.things'], {
+        expectFailure: true,
+      });
+
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain('@plux/nx: libs/acme/src/plugins/alpha.ts already exists');
+    },
+  );
+
+  it('--dry-run shows the changes and writes nothing', { timeout: STEP_TIMEOUT }, async () => {
+    const run = await nx([
+      'g',
+      'plux:plugin',
+      'delta',
+      `--project=${LIB}`,
+      '--namespace=e2e.things',
+      '--dry-run',
+    ]);
+
+    expect(run.output).toContain('CREATE libs/acme/src/plugins/delta.ts');
+    expect(existsSync(join(workspace, 'libs/acme/src/plugins/delta.ts'))).toBe(false);
+    expect(file('libs/acme/src/index.ts')).not.toContain('delta');
+  });
+
+  it('nx list plux shows the generators and the executor', { timeout: STEP_TIMEOUT }, async () => {
+    const run = await nx(['list', 'plux']);
+
+    expect(run.output).toMatch(/plugin\s*:\s*Add a plux plugin/);
+    expect(run.output).toMatch(/init\s*:\s*Configure a project for plux/);
+    expect(run.output).toMatch(/discover\s*:\s*Find the plux plugins/);
+  });
+
+  it(
+    'the cache is portable: a clone at another path with a copy of .nx/cache hits it, same bytes',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const clone = cloneWorkspace(workspace);
+      clones.push(clone);
+      copyCache(workspace, clone);
+
+      const run = await nx(['run', DISCOVER], { cwd: clone, remote: false });
+
+      expect(run.output).toMatch(/Cache:\s+3\/3 hit/);
+      expect(discoverLine(run)).toContain('[local cache]');
+      expect(file('libs/acme/plux.json', clone)).toBe(file('libs/acme/plux.json'));
+    },
+  );
+
+  it(
+    'the cache is portable through a remote cache too (what distributed execution relies on)',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const clone = cloneWorkspace(workspace);
+      clones.push(clone);
+
+      const run = await nx(['run', DISCOVER], { cwd: clone });
+
+      expect(remote.stored.size).toBeGreaterThan(0);
+      expect(discoverLine(run)).toContain('[remote cache]');
+      expect(file('libs/acme/plux.json', clone)).toBe(file('libs/acme/plux.json'));
+    },
+  );
+});
+
+/**
+ * Copies `.nx/cache` and, beside it, the cache's metadata database: since Nx 20 the local cache restores only
+ * artifacts it has records of, and warns "Unrecognized Cache Artifacts" about a bare copied folder.
+ */
+function copyCache(from: string, to: string): void {
+  mkdirSync(join(to, '.nx/workspace-data'), { recursive: true });
+  copyDir(join(from, '.nx/cache'), join(to, '.nx/cache'));
+  for (const name of readdirSync(join(from, '.nx/workspace-data'))) {
+    if (name.endsWith('.db'))
+      copyFileSync(join(from, '.nx/workspace-data', name), join(to, '.nx/workspace-data', name));
+  }
+}
+
+function copyDir(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) copyDir(join(from, entry.name), join(to, entry.name));
+    else copyFileSync(join(from, entry.name), join(to, entry.name));
+  }
+}
