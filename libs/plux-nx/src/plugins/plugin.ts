@@ -147,7 +147,7 @@ function discoverInputs(
   for (const location of [packages.nx, packages.core]) {
     if (location.workspacePath !== undefined) {
       const base = `{workspaceRoot}/${location.workspacePath}`;
-      inputs.push(`${base}/src/**/*`, `${base}/package.json`);
+      inputs.push(`${base}/src/**/*`, `!${base}/src/**/*.spec.ts`, `${base}/package.json`);
     } else if (location.root !== undefined) {
       external.push(location.name);
     }
