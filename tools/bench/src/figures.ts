@@ -29,6 +29,8 @@ export interface PairFigure {
   cases(fixtures: Fixtures): { baseline: Case; subject: Case };
   /** Runs once before the rounds (untimed), e.g. to fill a cache. */
   prepare?(fixtures: Fixtures): void | Promise<void>;
+  /** Measured rounds for this figure, from the run's rounds (B2's processes take seconds each). */
+  rounds?: (rounds: number, quick: boolean) => number;
   /** Whether to report peak RSS of both sides. */
   reportRss?: boolean;
 }
@@ -57,18 +59,20 @@ const listWarm = (manifest: string): Case => ({
 });
 
 /**
- * Brings the fixture's index cache to its steady state, once per fixture: written by a first start, then (after the
- * finder's racy window, during which it double-checks fresh paths by content) read once more, which drops those
- * checks. That is the cache a user's every later start reads.
+ * Brings the index cache of every run-time fixture to its steady state, once: written by a first start, then (after
+ * the finder's racy window, during which it double-checks fresh paths by content) read once more, which drops
+ * those checks. That is the cache a user's every later start reads. All fixtures share one wait.
  */
-async function primeIndexCache(fixtures: Fixtures, large: boolean): Promise<void> {
-  const fixture = large ? fixtures.runtimeLarge() : fixtures.runtime();
-  await fixtures.once(`index cache ${fixture.root}`, async () => {
-    await fixtures.settle(fixture.root);
-    removeIndexCache(fixture.root);
-    runCase(listWarm(fixture.manifest));
+async function primeIndexCaches(fixtures: Fixtures): Promise<void> {
+  await fixtures.once('index caches', async () => {
+    const all = fixtures.runtimeFixtures();
+    for (const fixture of all) await fixtures.settle(fixture.root);
+    for (const fixture of all) {
+      removeIndexCache(fixture.root);
+      runCase(listWarm(fixture.manifest));
+    }
     await sleep(SETTLE_MS);
-    runCase(listWarm(fixture.manifest));
+    for (const fixture of all) runCase(listWarm(fixture.manifest));
   });
 }
 
@@ -92,7 +96,7 @@ export const FIGURES: PairFigure[] = [
     what: 'warm `listNames()` (cache present)',
     timing: 'in-process',
     target: { kind: 'ratio', max: 0.1 },
-    prepare: (f) => primeIndexCache(f, false),
+    prepare: primeIndexCaches,
     cases: (f) => ({ baseline: listCold(f.runtime().manifest), subject: listWarm(f.runtime().manifest) }),
   },
   {
@@ -100,7 +104,7 @@ export const FIGURES: PairFigure[] = [
     what: '`loadAll()` of one namespace (names listed first, untimed)',
     timing: 'in-process',
     target: { kind: 'ratio', max: 1.25 },
-    prepare: (f) => primeIndexCache(f, false),
+    prepare: primeIndexCaches,
     cases: (f) => ({
       baseline: {
         label: '`import()` of the same modules + `new` of each class',
@@ -145,7 +149,7 @@ export const FIGURES: PairFigure[] = [
     timing: 'in-process',
     target: { kind: 'absolute', maxMs: 5 },
     reportRss: true,
-    prepare: (f) => primeIndexCache(f, true),
+    prepare: primeIndexCaches,
     cases: (f) => ({
       baseline: listCold(f.runtimeLarge().manifest),
       subject: listWarm(f.runtimeLarge().manifest),
@@ -172,6 +176,7 @@ export const FIGURES: PairFigure[] = [
     what: '`nx run <p>:plux-discover`, cached',
     timing: 'whole process',
     target: { kind: 'ratio', max: 1.1 },
+    rounds: (rounds, quick) => (quick ? Math.min(rounds, 2) : rounds),
     prepare: async (f) => {
       await f.settle(f.nx().root);
       f.nx().prime();
@@ -183,7 +188,7 @@ export const FIGURES: PairFigure[] = [
     what: 'whole process: import `@plux/core` and list one namespace (default finder, warm cache)',
     timing: 'whole process',
     target: { kind: 'none', show: 'delta' },
-    prepare: (f) => primeIndexCache(f, false),
+    prepare: primeIndexCaches,
     cases: (f) => ({
       baseline: nodeEval('`node -e ""`', '', f.runtime().root),
       subject: nodeEval(

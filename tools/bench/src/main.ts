@@ -5,9 +5,9 @@
  * prints the table, and writes the raw runs as JSON. Exits non-zero only when the benchmark itself fails (a case
  * crashed or gave a wrong answer), never because a target was missed.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -60,6 +60,13 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
+  const stale = staleSources(join(repoRoot, 'libs', 'plux-core'));
+  if (stale.length > 0) {
+    console.error(
+      `bench: warning: libs/plux-core/dist is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''}; ` +
+        'the figures describe the last build, run `npm run build` to measure the current code',
+    );
+  }
   const out = resolve(repoRoot, values.out ?? '.bench/results.json');
   const tmp = mkdtempSync(join(tmpdir(), 'plux-bench-'));
   const log = (message: string) => console.error(`bench: ${message}`);
@@ -75,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     });
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
     report.meta['command'] = command;
+    report.meta['staleBuild'] = stale;
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     const m = report.meta;
@@ -96,6 +104,28 @@ async function main(argv: string[]): Promise<number> {
     if (values.keep) log(`fixtures kept in ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Source files of the package changed after its `dist/index.js` was built (specs excluded). */
+function staleSources(packageDir: string): string[] {
+  const built = statSync(join(packageDir, 'dist', 'index.js')).mtimeMs;
+  const src = join(packageDir, 'src');
+  const stale: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.spec.ts') &&
+        statSync(path).mtimeMs > built
+      ) {
+        stale.push(relative(packageDir, path));
+      }
+    }
+  };
+  walk(src);
+  return stale;
 }
 
 process.exitCode = await main(process.argv.slice(2));
