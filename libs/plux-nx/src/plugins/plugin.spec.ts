@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../utils/plux-packages';
-import { createNodes, createNodesV2, inferDiscoverTarget, type PluxPluginOptions } from './plugin';
+import { execSync } from 'node:child_process';
+import {
+  createNodes,
+  createNodesV2,
+  inferDiscoverTarget,
+  versionsCommand,
+  type PluxPluginOptions,
+} from './plugin';
 
 const FIXTURE = join(__dirname, '../../test/fixtures/inferred-workspace');
 const REPO_ROOT = join(PLUX_NX_ROOT, '../..');
@@ -99,10 +106,23 @@ describe('createNodes', () => {
     expect(inputs).not.toContain('^default');
   });
 
-  it('hashes the versions of @plux/nx and @plux/core when they are installed, not workspace projects', async () => {
+  it('hashes the versions of @plux/nx and @plux/core as external dependencies when they are installed', async () => {
+    writeFileSync(join(workspace, 'package-lock.json'), lockfileNaming('@plux/nx', '@plux/core'));
+    try {
+      const { inputs } = (await infer())['libs/with-plux']!['plux-discover']!;
+
+      expect(inputs).toContainEqual({ externalDependencies: ['@plux/nx', '@plux/core'] });
+      expect(inputs).not.toContainEqual(expect.objectContaining({ runtime: expect.anything() }));
+    } finally {
+      rmSync(join(workspace, 'package-lock.json'));
+    }
+  });
+
+  it('hashes the versions Node resolves when the lockfile does not name them (Nx would fail the task)', async () => {
     const { inputs } = (await infer())['libs/with-plux']!['plux-discover']!;
 
-    expect(inputs).toContainEqual({ externalDependencies: ['@plux/nx', '@plux/core'] });
+    expect(inputs).toContainEqual({ runtime: versionsCommand(['@plux/nx', '@plux/core']) });
+    expect(inputs).not.toContainEqual(expect.objectContaining({ externalDependencies: expect.anything() }));
   });
 
   it('writes the index where package.json points', async () => {
@@ -171,3 +191,19 @@ describe('inferDiscoverTarget in this workspace', () => {
     expect(own.dependsOn).toEqual(['build', '^build']);
   });
 });
+
+describe('versionsCommand', () => {
+  it('prints the installed version of each package, and "missing" for one that is not installed', () => {
+    const output = execSync(versionsCommand(['@plux/core', '@plux/no-such-package']), {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+
+    expect(output).toMatch(/^@plux\/core \d+\.\d+\.\d+\n@plux\/no-such-package missing\n$/);
+  });
+});
+
+function lockfileNaming(...names: string[]): string {
+  const packages = Object.fromEntries(names.map((n) => [`node_modules/${n}`, { version: '0.1.0' }]));
+  return JSON.stringify({ name: 'inferred-workspace', lockfileVersion: 3, packages });
+}

@@ -144,18 +144,23 @@ function discoverInputs(
     dependencyInput,
   ];
   const external: string[] = [];
+  const unlocked: string[] = [];
   for (const location of [packages.nx, packages.core]) {
     if (location.workspacePath !== undefined) {
       const base = `{workspaceRoot}/${location.workspacePath}`;
       inputs.push(`${base}/src/**/*`, `!${base}/src/**/*.spec.ts`, `${base}/package.json`);
-    } else if (location.root !== undefined) {
+    } else if (location.inLockfile) {
       external.push(location.name);
+    } else {
+      unlocked.push(location.name);
     }
   }
   if (packages.nx.workspacePath !== undefined) {
     inputs.push(`{workspaceRoot}/${packages.nx.workspacePath}/executors.json`);
   }
   if (external.length > 0) inputs.push({ externalDependencies: external });
+  // Installed, but unknown to Nx's lockfile parsing: hash the versions Node resolves instead.
+  if (unlocked.length > 0) inputs.push({ runtime: versionsCommand(unlocked) });
   return inputs;
 }
 
@@ -176,6 +181,14 @@ export function createProjectMatcher(workspaceRoot: string): (file: string) => b
     // An Nx without these helpers: only a project.json marks a project.
   }
   return (file) => inWorkspaces(file) || existsSync(join(workspaceRoot, dirname(file), 'project.json'));
+}
+
+/** A shell command printing the installed version of each package, for a `runtime` input. */
+export function versionsCommand(names: string[]): string {
+  const list = names.map((n) => `'${n}'`).join(',');
+  const print =
+    "try { console.log(p, require(p + '/package.json').version) } catch { console.log(p, 'missing') }";
+  return `node -e "for (const p of [${list}]) ${print}"`;
 }
 
 function normalizeRoot(root: string): string {

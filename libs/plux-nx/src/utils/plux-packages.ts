@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,11 @@ export interface PackageLocation {
    * is hashed); undefined when it is installed from a registry (its version is hashed as an external dependency).
    */
   workspacePath?: string;
+  /**
+   * Whether the workspace's lockfile names the package, so that Nx knows it as an external node and can hash it
+   * as an `externalDependencies` input (Nx fails a task whose external dependency it does not know).
+   */
+  inLockfile?: boolean;
 }
 
 /** The folder of this package, `@plux/nx` (the parent of `src/`, in the workspace and in the built package). */
@@ -28,14 +33,15 @@ export const requireFromPluxNx = createRequire(join(PLUX_NX_ROOT, 'package.json'
  * that counts is the one `@plux/nx` resolves, because that copy's discovery writes the index.
  */
 export function locatePluxPackages(workspaceRoot: string): { nx: PackageLocation; core: PackageLocation } {
-  const nx = locate('@plux/nx', PLUX_NX_ROOT, workspaceRoot);
+  const lockfiles = LOCKFILES.map((name) => readText(join(workspaceRoot, name))).join('\n');
+  const nx = locate('@plux/nx', PLUX_NX_ROOT, workspaceRoot, lockfiles);
   let coreRoot: string | undefined;
   try {
     coreRoot = dirname(requireFromPluxNx.resolve('@plux/core/package.json'));
   } catch {
     coreRoot = undefined;
   }
-  return { nx, core: locate('@plux/core', coreRoot, workspaceRoot) };
+  return { nx, core: locate('@plux/core', coreRoot, workspaceRoot, lockfiles) };
 }
 
 /**
@@ -79,13 +85,30 @@ async function importEsm(specifier: string): Promise<unknown> {
   }
 }
 
-function locate(name: string, root: string | undefined, workspaceRoot: string): PackageLocation {
-  if (!root) return { name };
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
+
+function locate(
+  name: string,
+  root: string | undefined,
+  workspaceRoot: string,
+  lockfiles: string,
+): PackageLocation {
+  const inLockfile = lockfiles.includes(name);
+  if (!root) return { name, inLockfile };
   const real = safeRealpath(root);
   const rel = relative(safeRealpath(workspaceRoot), real);
   const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   const installed = rel.split(sep).includes('node_modules');
-  return { name, root: real, workspacePath: inside && !installed ? rel.split(sep).join('/') : undefined };
+  const workspacePath = inside && !installed ? rel.split(sep).join('/') : undefined;
+  return { name, root: real, workspacePath, inLockfile };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function safeRealpath(path: string): string {
