@@ -89,7 +89,7 @@ describe('@plux/nx end to end', () => {
 
   it('the lib gets the inferred target, with no project.json', { timeout: STEP_TIMEOUT }, async () => {
     const project = JSON.parse(
-      (await nx(['show', 'project', LIB, '--json'])).output.slice(-1e6).replace(/^[^{]*/, ''),
+      (await nx(['show', 'project', LIB, '--json'])).output.replace(/^[^{]*|[^}]*$/g, ''),
     );
 
     expect(existsSync(join(workspace, 'libs/acme/project.json'))).toBe(false);
