@@ -14,7 +14,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CACHE_FILE_NAME, statKey } from '../src/runtime/cache.js';
+import { CACHE_FILE_NAME, CACHE_VERSION, statKey } from '../src/runtime/cache.js';
 import {
   copyFixture,
   FIXTURES,
@@ -203,13 +203,14 @@ describe('the on-disk cache, across fresh processes', () => {
     const root = copyFixture('npm-workspace');
     const index = join(root, 'libs', 'services', 'plux.json');
     listInFreshProcess(root);
-    const cached = readFileSync(cacheFile(root), 'utf8');
+    // the cache's first line holds the key (what it watched), each later line one namespace
+    const [header, ...sections] = readFileSync(cacheFile(root), 'utf8').split('\n');
     writeFileSync(index, readFileSync(index, 'utf8').replace('"s3"', '"s4"'));
-    const recorded = JSON.parse(cached) as { watched: [string, string, string, string?][] };
+    const recorded = JSON.parse(header!) as { watched: [string, string, string, string?][] };
     const record = recorded.watched.find(([, path]) => path === index)!;
     expect(record[3]).toBeDefined(); // the fixture was just copied: its files are racy and fingerprinted
     record[2] = statKey(index);
-    writeFileSync(cacheFile(root), JSON.stringify(recorded));
+    writeFileSync(cacheFile(root), [JSON.stringify(recorded), ...sections].join('\n'));
 
     const next = listInFreshProcess(root);
     expect(next.log).toContain(
@@ -221,10 +222,14 @@ describe('the on-disk cache, across fresh processes', () => {
   it('rebuilds a corrupt cache silently', () => {
     const root = copyFixture('npm-workspace');
     const good = listInFreshProcess(root, { PLUX_LOG: 'warn' });
+    const [header, ...sections] = readFileSync(cacheFile(root), 'utf8').split('\n');
     for (const garbage of [
       '{"version":1,',
       'null',
-      JSON.stringify({ version: 1, root, watched: [], data: 42 }),
+      JSON.stringify({ version: CACHE_VERSION, root, watched: [], data: 42 }),
+      // a well-formed key whose namespace sections are cut short: found out only when a namespace is read
+      [header, ...sections.map((s) => s.slice(0, 10))].join('\n'),
+      [header].join('\n'),
     ]) {
       writeFileSync(cacheFile(root), garbage);
       const next = listInFreshProcess(root, { PLUX_LOG: 'warn' });

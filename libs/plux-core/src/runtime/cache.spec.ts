@@ -49,14 +49,20 @@ function store(root: string, file: string, recorder = new WatchRecorder(), data:
   return cache;
 }
 
+/** The key line of the cache file, and the section lines after it. */
+function readLines(cache: EntryPointsCache): [{ watched: WatchRecord[] }, string[]] {
+  const [header, ...sections] = readFileSync(cache.file, 'utf8').split('\n');
+  return [JSON.parse(header!) as { watched: WatchRecord[] }, sections];
+}
+
 function storedRecords(cache: EntryPointsCache): WatchRecord[] {
-  return (JSON.parse(readFileSync(cache.file, 'utf8')) as { watched: WatchRecord[] }).watched;
+  return readLines(cache)[0].watched;
 }
 
 function forgeStat(cache: EntryPointsCache, path: string, stat: string) {
-  const content = JSON.parse(readFileSync(cache.file, 'utf8')) as { watched: WatchRecord[] };
+  const [content, sections] = readLines(cache);
   content.watched.find((r) => r[1] === path)![2] = stat;
-  writeFileSync(cache.file, JSON.stringify(content));
+  writeFileSync(cache.file, [JSON.stringify(content), ...sections].join('\n'));
 }
 
 describe('WatchRecorder', () => {
@@ -121,8 +127,29 @@ describe('EntryPointsCache', () => {
   it('returns the stored data while every watched path is unchanged', () => {
     const { root, file } = makeRoot();
     store(root, file);
-    expect(new EntryPointsCache(root).read()).toEqual({ answer: 42 });
+    expect(new EntryPointsCache(root).read()?.data).toEqual({ answer: 42 });
     expect(readdirSync(join(root, 'node_modules', '.cache', 'plux'))).toEqual([CACHE_FILE_NAME]);
+  });
+
+  it('stores sections as lines and hands each back as text, the settling rewrite included', async () => {
+    const { root, file } = makeRoot();
+    const cache = new EntryPointsCache(root, { racyWindowMs: 0 });
+    cache.prepare();
+    const changed = Math.max(statSync(file).mtimeMs, statSync(file).ctimeMs);
+    const recorder = new WatchRecorder(changed, 0);
+    recorder.file(file, '{"a":1}');
+    const sections = [JSON.stringify({ x: 'first\nline' }), '[]', JSON.stringify('third')];
+    expect(cache.write({ n: 3 }, recorder, sections)).toBe(true);
+    const read = () => {
+      const cached = new EntryPointsCache(root, { racyWindowMs: 0 }).read()!;
+      return [cached.data, cached.section(0), cached.section(1), cached.section(2), cached.section(3)];
+    };
+    const expected = [{ n: 3 }, ...sections, undefined];
+    await new Promise((r) => setTimeout(r, 5));
+    expect(read()).toEqual(expected); // settles the racy record: the file is rewritten
+    expect(storedRecords(cache)[0]).toHaveLength(3);
+    expect(read()).toEqual(expected);
+    expect(JSON.parse(new EntryPointsCache(root).read()!.section(0)!)).toEqual({ x: 'first\nline' });
   });
 
   it('is stale when a watched file changes, disappears, or a missing path appears', () => {
@@ -154,7 +181,7 @@ describe('EntryPointsCache', () => {
     const cache = store(root, file, new WatchRecorder(Date.now() + 60_000));
     writeFileSync(file, '{"a":9}');
     forgeStat(cache, file, statKey(file));
-    expect(new EntryPointsCache(root).read()).toEqual({ answer: 42 });
+    expect(new EntryPointsCache(root).read()?.data).toEqual({ answer: 42 });
   });
 
   it('drops the fingerprint of a racy path once it is old enough', async () => {
@@ -163,9 +190,9 @@ describe('EntryPointsCache', () => {
     const cache = store(root, file, new WatchRecorder(changed, 0));
     expect(storedRecords(cache).find((r) => r[1] === file)).toHaveLength(4);
     await new Promise((r) => setTimeout(r, 5));
-    expect(new EntryPointsCache(root, { racyWindowMs: 0 }).read()).toEqual({ answer: 42 });
+    expect(new EntryPointsCache(root, { racyWindowMs: 0 }).read()?.data).toEqual({ answer: 42 });
     expect(storedRecords(cache).find((r) => r[1] === file)).toHaveLength(3);
-    expect(new EntryPointsCache(root).read()).toEqual({ answer: 42 });
+    expect(new EntryPointsCache(root).read()?.data).toEqual({ answer: 42 });
   });
 
   it('ignores a corrupt file, another version and another root', () => {

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { log } from '../core/log.js';
 
 /** Bump when the cache's content or meaning changes: an older file is then ignored and rewritten. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
 /** The cache file's name inside `node_modules/.cache/plux/`. */
 export const CACHE_FILE_NAME = `entry-points-v${CACHE_VERSION}.json`;
@@ -140,13 +140,19 @@ export class EntryPointsCache {
   }
 
   /**
-   * The data stored by {@link write}, when the file exists, matches this version and root, and every path it
-   * watched is unchanged; undefined otherwise.
+   * What {@link write} stored, when the file exists, matches this version and root, and every path it watched is
+   * unchanged; undefined otherwise. Only the first line (the key and `data`) is parsed here; each section is handed
+   * out as text, for the caller to parse when it needs it.
    */
-  read(): unknown {
+  read(): CachedData | undefined {
     let parsed: CacheContent;
+    let text: string;
+    let headerEnd: number;
     try {
-      parsed = JSON.parse(readFileSync(this.file, 'utf8')) as CacheContent;
+      text = readFileSync(this.file, 'utf8');
+      headerEnd = text.indexOf('\n');
+      if (headerEnd === -1) headerEnd = text.length;
+      parsed = JSON.parse(text.slice(0, headerEnd)) as CacheContent;
     } catch (error) {
       log.debug(
         `index cache miss (${this.file}): ${isMissing(error) ? 'no cache yet' : 'unreadable, rebuilding'}`,
@@ -182,8 +188,9 @@ export class EntryPointsCache {
       }
     }
     log.debug(`index cache hit (${this.file})`);
-    if (settled) this.#store(parsed);
-    return parsed.data;
+    const body = text.slice(headerEnd + 1);
+    if (settled) this.#store(parsed, body);
+    return { data: parsed.data, section: sectionReader(body) };
   }
 
   /** Creates the cache folder. Call it before scanning, so that creating it does not change what the scan saw. */
@@ -195,15 +202,20 @@ export class EntryPointsCache {
     }
   }
 
-  /** Stores `data` with what `recorder` saw; returns false (and logs at debug level) when it cannot. */
-  write(data: unknown, recorder: WatchRecorder): boolean {
-    return this.#store({ version: CACHE_VERSION, root: this.root, watched: recorder.records, data });
+  /**
+   * Stores `data` and `sections` (JSON texts, read back one by one) with what `recorder` saw; returns false (and
+   * logs at debug level) when it cannot.
+   */
+  write(data: unknown, recorder: WatchRecorder, sections: string[] = []): boolean {
+    const content = { version: CACHE_VERSION, root: this.root, watched: recorder.records, data };
+    return this.#store(content, sections.join('\n'));
   }
 
-  #store(content: CacheContent): boolean {
+  #store(content: CacheContent, body: string): boolean {
     const temp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      writeFileSync(temp, JSON.stringify(content));
+      // one line of key and data, then one line per section: JSON.stringify never writes a raw newline
+      writeFileSync(temp, body ? `${JSON.stringify(content)}\n${body}` : JSON.stringify(content));
       renameSync(temp, this.file);
       log.debug(`index cache written (${this.file})`);
       return true;
@@ -217,6 +229,29 @@ export class EntryPointsCache {
       return false;
     }
   }
+}
+
+/** What {@link EntryPointsCache.read} returns. */
+export interface CachedData {
+  /** The `data` given to {@link EntryPointsCache.write}. */
+  data: unknown;
+  /** The text of the section at `index`, undefined past the last one. */
+  section(index: number): string | undefined;
+}
+
+/** Finds the lines of `body` on first use: one `indexOf` pass, however many sections there are. */
+function sectionReader(body: string): (index: number) => string | undefined {
+  let starts: number[] | undefined;
+  return (index) => {
+    if (!starts) {
+      starts = body ? [0] : [];
+      for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) starts.push(at + 1);
+    }
+    const start = starts[index];
+    if (start === undefined) return undefined;
+    const next = starts[index + 1];
+    return body.slice(start, next === undefined ? body.length : next - 1);
+  };
 }
 
 interface CacheContent {

@@ -66,12 +66,12 @@ export class IndexPluginFinder implements PluginFinder {
 
   /** The entry points of `namespace`, sorted by name. Imports nothing. */
   findPlugins(namespace: string): EntryPoint[] {
-    return [...this.#get().findPlugins(namespace)];
+    return [...this.#ask((view) => view.findPlugins(namespace))];
   }
 
   /** Every visible entry point, sorted by namespace, then name. */
   listEntryPoints(): EntryPoint[] {
-    return [...this.#get().listEntryPoints()];
+    return [...this.#ask((view) => view.listEntryPoints())];
   }
 
   /** The entry points that lost to another package's entry point of the same `namespace:name`. */
@@ -89,21 +89,35 @@ export class IndexPluginFinder implements PluginFinder {
     this.#scan = undefined;
   }
 
-  #get(): IndexView {
+  #get(readCache = true): IndexView {
     if (this.#scan) return this.#scan;
-    const scan = loadIndexScan(this.cwd, this.#cache ?? process.env['PLUX_NO_CACHE'] !== '1');
+    const useCache = this.#cache ?? process.env['PLUX_NO_CACHE'] !== '1';
+    const scan = loadIndexScan(this.cwd, { useCache, readCache });
     for (const problem of scan.problems) warnOnce(problem);
     for (const warning of shadowWarnings(scan.shadowed)) warnOnce(warning);
     return (this.#scan = scan);
   }
+
+  /** Asks the view; a section of the cache that turns out corrupt only now makes it scan (and rewrite) instead. */
+  #ask<T>(question: (view: IndexView) => T): T {
+    const view = this.#get();
+    try {
+      return question(view);
+    } catch (error) {
+      if (!(error instanceof TypeError || error instanceof SyntaxError)) throw error;
+      log.debug(`index cache of ${this.cwd} has a corrupt section (${error.message}), rescanning`);
+      this.#scan = undefined;
+      return question(this.#get(false));
+    }
+  }
 }
 
 /** Reads the merged index visible from `cwd`, from the on-disk cache when it is fresh. */
-function loadIndexScan(cwd: string, useCache: boolean): IndexView {
+function loadIndexScan(cwd: string, options: { useCache: boolean; readCache: boolean }): IndexView {
   const root = findWorkspaceRoot(cwd);
   if (!root) return viewOf(mergeIndexes([], []));
-  const cache = useCache ? EntryPointsCache.at(root.dir) : undefined;
-  const cached = cache?.read();
+  const cache = options.useCache ? EntryPointsCache.at(root.dir) : undefined;
+  const cached = options.readCache ? cache?.read() : undefined;
   if (cached !== undefined) {
     try {
       return deserializeIndex(cached, registerDistribution);
@@ -116,7 +130,8 @@ function loadIndexScan(cwd: string, useCache: boolean): IndexView {
   const recorder = new WatchRecorder();
   const scan = scanIndexes(root, recorder);
   log.debug(`index scanned from ${root.dir} in ${(performance.now() - started).toFixed(1)} ms`);
-  cache?.write(serializeIndex(scan), recorder);
+  const { data, sections } = serializeIndex(scan);
+  cache?.write(data, recorder, sections);
   for (const distribution of scan.distributions) registerDistribution(distribution);
   return viewOf(scan);
 }
@@ -167,7 +182,6 @@ function viewOf(index: MergedIndex): IndexView {
     else byNamespace.set(ep.namespace, [ep]);
   }
   return {
-    distributions: index.distributions,
     shadowed: index.shadowed,
     problems: index.problems,
     findPlugins: (namespace) => byNamespace.get(namespace) ?? [],

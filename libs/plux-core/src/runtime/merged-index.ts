@@ -1,10 +1,12 @@
 /**
- * The merged index of one root (every visible entry point, after precedence) and its JSON form in the on-disk
- * cache: what {@link EntryPointsCache} stores, and the view the finder answers from.
+ * The merged index of one root (every visible entry point, after precedence) and its form in the on-disk cache:
+ * a small header, then one section per namespace, so that a warm start which lists one namespace parses that
+ * namespace only, however many packages are installed.
  */
 import { sep } from 'node:path';
 
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
+import type { CachedData } from './cache.js';
 import { createLazyDistribution } from './metadata.js';
 
 /** Two packages declare the same `namespace:name`; `winner` is listed, `loser` is not. */
@@ -15,7 +17,7 @@ export interface ShadowedEntryPoint {
   loser: EntryPoint;
 }
 
-/** What the cache stores: the merged index of one root. */
+/** The merged index of one root, as a scan produces it. */
 export interface MergedIndex {
   /** Every package with a `plux` field, in precedence order. */
   distributions: Distribution[];
@@ -25,170 +27,199 @@ export interface MergedIndex {
   problems: string[];
 }
 
-/**
- * {@link MergedIndex} as JSON: plain arrays (a name is never an object key), each module once, package.json left
- * out (read on demand), and an entry's module stored relative to its package unless symlinks make it differ.
- */
-interface SerializedIndex {
-  distributions: [name: string, version: string, root: string, workspace: 0 | 1][];
-  /** dist, the module's real path relative to the root, and how the index wrote it when not `./<real>` */
-  modules: [dist: number, real: string, written?: string][];
-  entries: SerializedEntry[];
-  losers: SerializedEntry[];
-  shadowed: [winner: number, loser: number][];
-  problems: string[];
-}
-type SerializedEntry = [namespace: string, name: string, exportName: string, module: number];
-
-/** Turns a merged index into what {@link EntryPointsCache.write} stores. */
-export function serializeIndex(index: MergedIndex): SerializedIndex {
-  const distIndex = new Map(index.distributions.map((d, i) => [d, i]));
-  const modules: SerializedIndex['modules'] = [];
-  const moduleIndex = new Map<string, number>();
-  const entry = (ep: EntryPoint): SerializedEntry => {
-    const dist = ep.distribution!;
-    const written = ep.value.slice(dist.name.length + 1, ep.value.length - ep.export.length - 1);
-    const key = `${distIndex.get(dist)}\0${written}`;
-    let module = moduleIndex.get(key);
-    if (module === undefined) {
-      moduleIndex.set(key, (module = modules.length));
-      const real = ep.module.slice(dist.root.length + 1);
-      modules.push(
-        written === `./${real}` ? [distIndex.get(dist)!, real] : [distIndex.get(dist)!, real, written],
-      );
-    }
-    return [ep.namespace, ep.name, ep.export, module];
-  };
-  const winnerIndex = new Map(index.entryPoints.map((ep, i) => [ep, i]));
-  return {
-    distributions: index.distributions.map((d) => [d.name, d.version, d.root, d.workspace ? 1 : 0]),
-    modules,
-    entries: index.entryPoints.map(entry),
-    losers: index.shadowed.map((s) => entry(s.loser)),
-    shadowed: index.shadowed.map((s, i) => [winnerIndex.get(s.winner)!, i]),
-    problems: index.problems,
-  };
-}
-
 /** A merged index that answers by namespace; the one read from the cache builds its entry points on demand. */
 export interface IndexView {
-  readonly distributions: Distribution[];
   readonly shadowed: ShadowedEntryPoint[];
   readonly problems: string[];
-  /** The entry points of `namespace`, sorted by name (the view's own array: copy it before handing it out). */
+  /**
+   * The entry points of `namespace`, sorted by name (the view's own array: copy it before handing it out).
+   *
+   * @throws TypeError when a cached section turns out corrupt (the finder then scans).
+   */
   findPlugins(namespace: string): readonly EntryPoint[];
-  /** Every entry point, sorted by namespace, then name (the view's own array). */
+  /** Every entry point, sorted by namespace, then name (the view's own array). @throws TypeError like findPlugins. */
   listEntryPoints(): readonly EntryPoint[];
 }
 
+/** A package as the cache stores it; package.json is left out and read on demand. */
+type DistTuple = [name: string, version: string, root: string, workspace: 0 | 1];
+/** An entry point with everything it needs, for the few the header holds (the shadowed pairs). */
+type FullEntry = [
+  namespace: string,
+  name: string,
+  exportName: string,
+  path: string,
+  written: string,
+  dist: DistTuple,
+];
+
+/** The header: the namespaces in section order, and what is reported on every start. */
+interface Header {
+  namespaces: string[];
+  problems: string[];
+  shadowed: [winner: FullEntry, loser: FullEntry][];
+}
+
 /**
- * Reads back what {@link serializeIndex} produced, lazily: distributions, modules and entry points are built when
- * first asked for, so a warm start that lists one namespace pays for that namespace only. Never throws on
- * unexpected content inside the arrays: a malformed item is left out (the file is only ever written whole, by
- * {@link serializeIndex}, so this takes a hand edit).
+ * One namespace: its packages, its modules (the real path relative to the package, and how the index wrote it when
+ * not `./<real>`), and its entries sorted by name.
+ */
+interface Section {
+  d: DistTuple[];
+  m: [dist: number, real: string, written?: string][];
+  e: [name: string, exportName: string, module: number][];
+}
+
+/** Turns a merged index into the header and the sections {@link EntryPointsCache.write} stores. */
+export function serializeIndex(index: MergedIndex): { data: Header; sections: string[] } {
+  const namespaces: string[] = [];
+  const sections: string[] = [];
+  let section: Section | undefined;
+  let dists = new Map<Distribution, number>();
+  let modules = new Map<string, number>();
+  for (const ep of index.entryPoints) {
+    if (namespaces[namespaces.length - 1] !== ep.namespace) {
+      if (section) sections.push(JSON.stringify(section));
+      namespaces.push(ep.namespace);
+      section = { d: [], m: [], e: [] };
+      dists = new Map();
+      modules = new Map();
+    }
+    const dist = ep.distribution!;
+    let d = dists.get(dist);
+    if (d === undefined) dists.set(dist, (d = section!.d.push(distTuple(dist)) - 1));
+    const written = writtenModule(ep);
+    const key = `${ep.module}\0${written}`;
+    let m = modules.get(key);
+    if (m === undefined) {
+      const real = ep.module.slice(dist.root.length + 1);
+      modules.set(key, (m = section!.m.push(written === `./${real}` ? [d, real] : [d, real, written]) - 1));
+    }
+    section!.e.push([ep.name, ep.export, m]);
+  }
+  if (section) sections.push(JSON.stringify(section));
+  const full = (ep: EntryPoint): FullEntry => [
+    ep.namespace,
+    ep.name,
+    ep.export,
+    ep.module,
+    writtenModule(ep),
+    distTuple(ep.distribution!),
+  ];
+  return {
+    data: {
+      namespaces,
+      problems: index.problems,
+      shadowed: index.shadowed.map((s) => [full(s.winner), full(s.loser)]),
+    },
+    sections,
+  };
+}
+
+/**
+ * Reads back what {@link serializeIndex} produced. The header is checked now; a namespace's section is parsed and
+ * checked when that namespace is first asked for. One package gives one `Distribution` object, whichever
+ * namespace it is reached from.
  *
  * @param onDistribution called with each distribution as it is built (the finder registers them).
- * @throws TypeError when the top-level shape is wrong (the caller then scans).
+ * @throws TypeError when the header does not have the expected shape (the caller then scans).
  */
 export function deserializeIndex(
-  data: unknown,
+  cached: CachedData,
   onDistribution: (distribution: Distribution) => void = () => {},
 ): IndexView {
-  const s = data as SerializedIndex;
-  const arrays = [s?.distributions, s?.modules, s?.entries, s?.losers, s?.shadowed, s?.problems];
-  if (!arrays.every(Array.isArray)) throw new TypeError('unexpected cache content');
-
-  const distributions: (Distribution | null | undefined)[] = [];
-  const distributionAt = (i: number): Distribution | null => {
-    let built = distributions[i];
-    if (built === undefined) {
-      const [name, version, root, workspace] = (s.distributions[i] as unknown[] | undefined) ?? [];
-      built =
-        typeof name === 'string' && typeof version === 'string' && typeof root === 'string'
-          ? createLazyDistribution({ name, version, root, workspace: workspace === 1 })
-          : null;
-      if (built) onDistribution(built);
-      distributions[i] = built;
-    }
-    return built;
-  };
-  type Module = { distribution: Distribution; written: string; path: string } | null;
-  const modules: (Module | undefined)[] = [];
-  const moduleAt = (i: number): Module => {
-    let built = modules[i];
-    if (built === undefined) {
-      const [dist, real, written] = (s.modules[i] as unknown[] | undefined) ?? [];
-      const distribution = typeof dist === 'number' ? distributionAt(dist) : null;
-      built =
-        distribution && typeof real === 'string'
-          ? {
-              distribution,
-              written: typeof written === 'string' ? written : `./${real}`,
-              path: distribution.root + sep + real,
-            }
-          : null;
-      modules[i] = built;
-    }
-    return built;
-  };
-  const build = (raw: unknown): EntryPoint | null => {
-    const [namespace, name, exportName, module] = Array.isArray(raw) ? raw : [];
-    const m = typeof module === 'number' ? moduleAt(module) : null;
-    if (!m || typeof namespace !== 'string' || typeof name !== 'string' || typeof exportName !== 'string') {
-      return null;
-    }
-    const value = `${m.distribution.name}:${m.written}#${exportName}`;
-    return { namespace, name, module: m.path, export: exportName, value, distribution: m.distribution };
-  };
-
-  // entries are stored sorted by namespace: each namespace is one run of indexes
-  const runs = new Map<string, [start: number, end: number]>();
-  for (let i = 0; i < s.entries.length; i++) {
-    const namespace = (s.entries[i] as unknown[])?.[0];
-    if (typeof namespace !== 'string') continue;
-    const run = runs.get(namespace);
-    if (!run) runs.set(namespace, [i, i + 1]);
-    else run[1] = i + 1;
+  const header = cached.data as Header;
+  if (
+    !isStrings(header?.namespaces) ||
+    !isStrings(header.problems) ||
+    !Array.isArray(header.shadowed) ||
+    new Set(header.namespaces).size !== header.namespaces.length
+  ) {
+    throw corrupt();
   }
-  const entries: (EntryPoint | null | undefined)[] = [];
-  const entryAt = (i: number) => (entries[i] === undefined ? (entries[i] = build(s.entries[i])) : entries[i]);
+  const distributions = new Map<string, Distribution>();
+  const distributionOf = (tuple: unknown): Distribution => {
+    const [name, version, root, workspace] = Array.isArray(tuple) ? tuple : [];
+    if (typeof name !== 'string' || typeof version !== 'string' || typeof root !== 'string') throw corrupt();
+    let distribution = distributions.get(root);
+    if (!distribution) {
+      distribution = createLazyDistribution({ name, version, root, workspace: workspace === 1 });
+      distributions.set(root, distribution);
+      onDistribution(distribution);
+    }
+    return distribution;
+  };
+  const entry = (
+    namespace: string,
+    [name, exportName]: unknown[],
+    module: { path: string; written: string; distribution: Distribution },
+  ): EntryPoint => {
+    if (typeof name !== 'string' || typeof exportName !== 'string') throw corrupt();
+    const { path, written, distribution } = module;
+    const value = `${distribution.name}:${written}#${exportName}`;
+    return { namespace, name, module: path, export: exportName, value, distribution };
+  };
+  const fullEntry = (raw: unknown): EntryPoint => {
+    const [namespace, name, exportName, path, written, dist] = Array.isArray(raw) ? raw : [];
+    if (typeof namespace !== 'string' || typeof path !== 'string' || typeof written !== 'string')
+      throw corrupt();
+    return entry(namespace, [name, exportName], { path, written, distribution: distributionOf(dist) });
+  };
+  const shadowed = header.shadowed.map((pair) => {
+    if (!Array.isArray(pair)) throw corrupt();
+    return { winner: fullEntry(pair[0]), loser: fullEntry(pair[1]) };
+  });
+
+  const sectionIndex = new Map(header.namespaces.map((ns, i) => [ns, i]));
   const byNamespace = new Map<string, EntryPoint[]>();
-  let all: EntryPoint[] | undefined;
-  const shadowed: ShadowedEntryPoint[] = [];
-  for (const pair of s.shadowed) {
-    const winner = Array.isArray(pair) && typeof pair[0] === 'number' ? entryAt(pair[0]) : null;
-    const loser = Array.isArray(pair) && typeof pair[1] === 'number' ? build(s.losers[pair[1]]) : null;
-    if (winner && loser) shadowed.push({ winner, loser });
-  }
-
-  return {
-    get distributions() {
-      return s.distributions.map((_, i) => distributionAt(i)).filter((d): d is Distribution => d !== null);
-    },
-    shadowed,
-    problems: s.problems.filter((p): p is string => typeof p === 'string'),
-    findPlugins(namespace) {
-      let list = byNamespace.get(namespace);
-      if (!list) {
-        const [start, end] = runs.get(namespace) ?? [0, 0];
-        list = [];
-        for (let i = start; i < end; i++) {
-          const ep = entryAt(i);
-          if (ep && ep.namespace === namespace) list.push(ep);
-        }
-        byNamespace.set(namespace, list);
-      }
-      return list;
-    },
-    listEntryPoints() {
-      if (!all) {
-        all = [];
-        for (let i = 0; i < s.entries.length; i++) {
-          const ep = entryAt(i);
-          if (ep) all.push(ep);
-        }
-      }
-      return all;
-    },
+  const findPlugins = (namespace: string): EntryPoint[] => {
+    let list = byNamespace.get(namespace);
+    if (list) return list;
+    const index = sectionIndex.get(namespace);
+    list = index === undefined ? [] : readSection(namespace, cached.section(index));
+    byNamespace.set(namespace, list);
+    return list;
   };
+  const readSection = (namespace: string, text: string | undefined): EntryPoint[] => {
+    if (text === undefined) throw corrupt();
+    const section = JSON.parse(text) as Section;
+    if (!Array.isArray(section?.d) || !Array.isArray(section.m) || !Array.isArray(section.e)) throw corrupt();
+    const dists = section.d.map(distributionOf);
+    const modules = section.m.map((raw) => {
+      const [d, real, written] = Array.isArray(raw) ? raw : [];
+      const distribution = typeof d === 'number' ? dists[d] : undefined;
+      if (!distribution || typeof real !== 'string') throw corrupt();
+      const path = distribution.root + sep + real;
+      return { path, written: typeof written === 'string' ? written : `./${real}`, distribution };
+    });
+    return section.e.map((raw) => {
+      const module = Array.isArray(raw) && typeof raw[2] === 'number' ? modules[raw[2]] : undefined;
+      if (!module) throw corrupt();
+      return entry(namespace, raw, module);
+    });
+  };
+  let all: EntryPoint[] | undefined;
+  return {
+    shadowed,
+    problems: [...header.problems],
+    findPlugins,
+    listEntryPoints: () => (all ??= header.namespaces.flatMap(findPlugins)),
+  };
+}
+
+function distTuple(d: Distribution): DistTuple {
+  return [d.name, d.version, d.root, d.workspace ? 1 : 0];
+}
+
+/** The module as the index wrote it, recovered from `value` (`<package>:<module>#<export>`). */
+function writtenModule(ep: EntryPoint): string {
+  return ep.value.slice(ep.distribution!.name.length + 1, ep.value.length - ep.export.length - 1);
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function corrupt(): TypeError {
+  return new TypeError('unexpected cache content');
 }

@@ -78,19 +78,19 @@ export function registerDistribution(distribution: Distribution): void {
  */
 export function createLazyDistribution(fields: Omit<Distribution, 'packageJson'>): Distribution {
   let packageJson: Record<string, unknown> | undefined;
-  const distribution = { ...fields } as Distribution;
-  Object.defineProperty(distribution, 'packageJson', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      packageJson ??= readPackageJson(fields.root) ?? {};
-      return packageJson;
+  const { name, version, root, workspace } = fields;
+  return {
+    name,
+    version,
+    root,
+    workspace,
+    get packageJson() {
+      return (packageJson ??= readPackageJson(root) ?? {});
     },
-    set(value: Record<string, unknown>) {
+    set packageJson(value: Record<string, unknown>) {
       packageJson = value;
     },
-  });
-  return distribution;
+  };
 }
 
 /** The distribution whose root is `dir`, when `dir` has a package.json with a name. */

@@ -291,8 +291,14 @@ function loadManypkg(): Manypkg {
   }
 }
 
+/**
+ * The text of a file, undefined when there is none. Checks with a stat first: most paths asked for do not exist
+ * (the config files of other package managers, package.json in every ancestor), and a failed read throws, which
+ * costs far more than a stat on every start.
+ */
 function readText(path: string): string | undefined {
   try {
+    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
