@@ -31,6 +31,8 @@ export interface PairFigure {
   prepare?(fixtures: Fixtures): void | Promise<void>;
   /** Measured rounds for this figure, from the run's rounds (B2's processes take seconds each). */
   rounds?: (rounds: number, quick: boolean) => number;
+  /** A remark on the measurement once it ran (e.g. the warm start did not hit the cache). */
+  check?(fixtures: Fixtures): string | undefined;
   /** Whether to report peak RSS of both sides. */
   reportRss?: boolean;
 }
@@ -72,9 +74,22 @@ async function primeIndexCaches(fixtures: Fixtures): Promise<void> {
       runCase(listWarm(fixture.manifest));
     }
     await sleep(SETTLE_MS);
-    for (const fixture of all) runCase(listWarm(fixture.manifest));
+    for (const fixture of all) {
+      // One more warm start, with plux's debug log on, to know that the warm figures measure a cache hit.
+      const { output } = runCase({ ...listWarm(fixture.manifest), env: { PLUX_LOG: 'debug' } });
+      const said = output.split('\n').filter((line) => /cache/i.test(line));
+      fixtures.notes.set(
+        fixture.root,
+        said.some((line) => /cache hit/.test(line))
+          ? undefined
+          : `the settled warm start reported no cache hit, so the warm figure measures a scan (PLUX_LOG=debug: ${said.join(' / ') || 'nothing about the cache'})`,
+      );
+    }
   });
 }
+
+/** The note primeIndexCaches left for a fixture, when its warm start did not hit the cache. */
+const cacheNote = (fixtures: Fixtures, root: string): string | undefined => fixtures.notes.get(root);
 
 const nodeEval = (label: string, code: string, cwd: string): Case => ({
   label,
@@ -97,6 +112,7 @@ export const FIGURES: PairFigure[] = [
     timing: 'in-process',
     target: { kind: 'ratio', max: 0.1 },
     prepare: primeIndexCaches,
+    check: (f) => cacheNote(f, f.runtime().root),
     cases: (f) => ({ baseline: listCold(f.runtime().manifest), subject: listWarm(f.runtime().manifest) }),
   },
   {
@@ -150,6 +166,7 @@ export const FIGURES: PairFigure[] = [
     target: { kind: 'absolute', maxMs: 5 },
     reportRss: true,
     prepare: primeIndexCaches,
+    check: (f) => cacheNote(f, f.runtimeLarge().root),
     cases: (f) => ({
       baseline: listCold(f.runtimeLarge().manifest),
       subject: listWarm(f.runtimeLarge().manifest),
@@ -189,6 +206,7 @@ export const FIGURES: PairFigure[] = [
     timing: 'whole process',
     target: { kind: 'none', show: 'delta' },
     prepare: primeIndexCaches,
+    check: (f) => cacheNote(f, f.runtime().root),
     cases: (f) => ({
       baseline: nodeEval('`node -e ""`', '', f.runtime().root),
       subject: nodeEval(

@@ -63,7 +63,8 @@ export function measurePair(baseline: Case, subject: Case, options: PairOptions)
     ];
     if (round % 2 === 0 && round > 0) order.reverse();
     for (const [side, c] of order) {
-      const sample: Sample = { side, round, warmup: round === 0, ...runCase(c) };
+      const { ms, result } = runCase(c);
+      const sample: Sample = { side, round, warmup: round === 0, ms, ...(result ? { result } : {}) };
       samples.push(sample);
       options.onSample?.(sample);
     }
@@ -72,7 +73,10 @@ export function measurePair(baseline: Case, subject: Case, options: PairOptions)
 }
 
 /** Runs one case in a fresh process and returns its time (and the child's report, for child cases). */
-export function runCase(c: Case, extraNodeArgs: string[] = []): { ms: number; result?: CaseResult } {
+export function runCase(
+  c: Case,
+  extraNodeArgs: string[] = [],
+): { ms: number; result?: CaseResult; output: string } {
   c.before?.();
   const [command, args] =
     c.run.kind === 'child'
@@ -96,7 +100,8 @@ export function runCase(c: Case, extraNodeArgs: string[] = []): { ms: number; re
     const output = `${child.stdout}${child.stderr}`.trim().split('\n').slice(-15).join('\n');
     throw new BenchError(`${c.label}: the output does not match ${String(c.expectOutput)}:\n${output}`);
   }
-  if (c.run.kind === 'command') return { ms: wallMs };
+  const output = `${child.stdout}${child.stderr}`;
+  if (c.run.kind === 'command') return { ms: wallMs, output };
   const lastLine = child.stdout.trim().split('\n').pop() ?? '';
   let result: CaseResult;
   try {
@@ -109,7 +114,7 @@ export function runCase(c: Case, extraNodeArgs: string[] = []): { ms: number; re
       `${c.label}: wrong answer (count ${result.count}); the case does not measure what it should: ${lastLine}`,
     );
   }
-  return { ms: result.ms, result };
+  return { ms: result.ms, result, output };
 }
 
 /**
@@ -119,7 +124,7 @@ export function runCase(c: Case, extraNodeArgs: string[] = []): { ms: number; re
  */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'PLUX_NO_CACHE', 'PLUX_DISABLED'])
+  for (const key of ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'PLUX_NO_CACHE', 'PLUX_DISABLED', 'PLUX_LOG'])
     delete env[key];
   return { ...env, ...extra };
 }

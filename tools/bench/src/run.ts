@@ -79,7 +79,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
   for (const figure of figures) {
     results.push(await measureFigure(figure, fixtures, options));
-    if (figure.id === 'R2') results.push(deriveR3(results));
+    if (figure.id === 'R2' && wanted('R3')) results.push(deriveR3(results));
   }
   return {
     meta: {
@@ -138,6 +138,8 @@ async function measureFigure(
           `ratio ${(cs.median / cb.median).toFixed(2)}× (steadier than wall time when the machine is busy)`,
       );
     }
+    const remark = figure.check?.(fixtures);
+    if (remark) result.notes.push(`WARNING ${remark}`);
     if (figure.reportRss) {
       const rss = (side: Sample['side']) => stats(samples, side, (x) => x.result?.rssKb ?? NaN).median / 1024;
       result.notes.push(
