@@ -53,6 +53,8 @@ export function parseIndex(raw: unknown): ParsedIndex {
     problems.push(`"plugins" must be an object of namespaces, got ${typeName(namespaces)}`);
     return { plugins, problems };
   }
+  // An index names few modules for many entries: check each module path once (this runs on every cold start).
+  const moduleChecks = new Map<string, string | undefined>();
   for (const [namespace, entries] of Object.entries(namespaces)) {
     const nsProblem = checkNamespace(namespace);
     if (nsProblem) {
@@ -64,7 +66,7 @@ export function parseIndex(raw: unknown): ParsedIndex {
       continue;
     }
     for (const [name, entry] of Object.entries(entries)) {
-      const problem = checkName(name) ?? checkEntry(entry);
+      const problem = checkName(name) ?? checkEntry(entry, moduleChecks);
       if (problem) {
         problems.push(`plugin ${namespace}:${name}: ${problem}`);
         continue;
@@ -142,14 +144,15 @@ export function checkModulePath(module: string): string | undefined {
   return undefined;
 }
 
-function checkEntry(entry: unknown): string | undefined {
+function checkEntry(entry: unknown, moduleChecks: Map<string, string | undefined>): string | undefined {
   if (!isRecord(entry)) return `must be an object { "module", "export" }, got ${typeName(entry)}`;
   const { module, export: exportName } = entry;
   if (typeof module !== 'string') return `"module" must be a string, got ${typeName(module)}`;
   if (typeof exportName !== 'string' || exportName === '') {
     return `"export" must be a non-empty string, got ${typeName(exportName)}`;
   }
-  return checkModulePath(module);
+  if (!moduleChecks.has(module)) moduleChecks.set(module, checkModulePath(module));
+  return moduleChecks.get(module);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
