@@ -9,7 +9,9 @@ import { IndexPluginFinder } from './finder.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-beforeEach(() => setLogSink(() => {}));
+beforeEach(() => {
+  setLogSink(() => {});
+});
 afterEach(() => {
   setLogSink();
   vi.unstubAllEnvs();
