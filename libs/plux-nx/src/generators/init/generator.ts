@@ -4,7 +4,6 @@ import {
   logger,
   readJson,
   readNxJson,
-  readProjectConfiguration,
   updateNxJson,
   updateProjectConfiguration,
   writeJson,
@@ -15,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DEFAULT_TARGET_NAME, inferDiscoverTarget, type PluxPluginOptions } from '../../plugins/plugin';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
+import { readProject } from '../../utils/read-project';
 import type { InitGeneratorSchema } from './schema';
 
 /** The index path `init` writes into package.json's `plux` field. */
@@ -137,16 +137,6 @@ interface PackageJson {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
-}
-
-function readProject(tree: Tree, projectName: string): ProjectConfiguration {
-  try {
-    return readProjectConfiguration(tree, projectName);
-  } catch (error) {
-    throw new Error(`@plux/nx: there is no project "${projectName}"; "nx show projects" lists them`, {
-      cause: error,
-    });
-  }
 }
 
 function hasDependency(pkg: PackageJson, name: string): boolean {

@@ -4,13 +4,13 @@ import {
   logger,
   names,
   readJson,
-  readProjectConfiguration,
   visitNotIgnoredFiles,
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
 import { join, posix } from 'node:path';
 import { configureProjectForPlux } from '../init/generator';
+import { readProject } from '../../utils/read-project';
 import type { PluginGeneratorSchema } from './schema';
 
 /** The plugin kinds the generator writes. */
@@ -135,16 +135,6 @@ function checkDirectory(directory: string): string {
     );
   }
   return normalized === '' ? '.' : normalized;
-}
-
-function readProject(tree: Tree, projectName: string): ProjectConfiguration {
-  try {
-    return readProjectConfiguration(tree, projectName);
-  } catch (error) {
-    throw new Error(`@plux/nx: there is no project "${projectName}"; "nx show projects" lists them`, {
-      cause: error,
-    });
-  }
 }
 
 function isConfigured(tree: Tree, project: ProjectConfiguration): boolean {
