@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,6 +37,8 @@ describe('npm run bench -- --quick', () => {
       exitCode = failed.code ?? -1;
       stdout = `${failed.stdout ?? ''}\n${failed.stderr ?? ''}`;
     }
+    if (!existsSync(out))
+      throw new Error(`npm run bench wrote no report (exit code ${exitCode}):\n${stdout}`);
     report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
   });
 

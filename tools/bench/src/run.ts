@@ -202,9 +202,14 @@ function deriveR3(results: FigureResult[]): FigureResult {
   };
 }
 
+/** The commit, marked when the measured package's sources differ from it (someone's work in progress). */
 function gitCommit(repoRoot: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', 'libs/plux-core/src')
+      ? `${commit} + uncommitted libs/plux-core/src`
+      : commit;
   } catch {
     return undefined;
   }
