@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SETTLE_MS, type Fixtures } from './fixtures/index.js';
