@@ -93,6 +93,8 @@ export class PluginManager<P extends Plugin = Plugin> {
   readonly filters: PluginFilter[];
   readonly finder: PluginFinder;
   #containers?: Map<string, Container<P>>;
+  /** One import per module, shared by the plugins it holds. */
+  readonly #modules = new Map<string, Promise<ModuleOutcome>>();
 
   constructor(namespace: string, options: PluginManagerOptions = {}) {
     this.namespace = namespace;
@@ -171,6 +173,7 @@ export class PluginManager<P extends Plugin = Plugin> {
    */
   async loadAll(options: LoadAllOptions = {}): Promise<P[]> {
     const containers = [...this.#index().values()];
+    this.#prefetchModules(containers);
     const loaded = new Array<P | undefined>(containers.length);
     let firstError: { error: unknown } | undefined;
     let next = 0;
@@ -208,6 +211,27 @@ export class PluginManager<P extends Plugin = Plugin> {
       }
     }
     return specs;
+  }
+
+  #importModule(entryPoint: EntryPoint): Promise<ModuleOutcome> {
+    let outcome = this.#modules.get(entryPoint.module);
+    if (!outcome) {
+      outcome = importModule(entryPoint.module, entryPoint.distribution?.root);
+      this.#modules.set(entryPoint.module, outcome);
+    }
+    return outcome;
+  }
+
+  /**
+   * Starts importing the modules of the plugins that `loadAll` is about to load, all at once: Node overlaps reading
+   * and compiling them, while the lifecycle itself still runs plugin by plugin. Outcomes are kept for `#resolve`.
+   */
+  #prefetchModules(containers: Container<P>[]): void {
+    for (const c of containers) {
+      if (!c.entryPoint || c.spec || c.isDisabled || c.failure !== undefined) continue;
+      if (findDisabledRule(this.namespace, c.name)) continue;
+      void this.#importModule(c.entryPoint);
+    }
   }
 
   #index(): Map<string, Container<P>> {
@@ -309,7 +333,7 @@ export class PluginManager<P extends Plugin = Plugin> {
     container.resolving = (async () => {
       let spec: PluginSpec<P>;
       try {
-        spec = await resolveEntryPoint<P>(entryPoint);
+        spec = specFromModule<P>(entryPoint, await this.#importModule(entryPoint));
       } catch (error) {
         container.resolveError = error;
         await this.#fire('onResolveException', this.namespace, entryPoint, error);
@@ -347,10 +371,15 @@ export class PluginManager<P extends Plugin = Plugin> {
    * Calls `hook` on every listener. A listener's error is logged and swallowed, except a `PluginException`, which
    * fails the stage (a `PluginDisabled` disables the plugin).
    */
-  async #fire<H extends LifecycleHook>(
+  #fire<H extends LifecycleHook>(
     hook: H,
     ...args: Parameters<NonNullable<PluginLifecycleListener[H]>>
-  ) {
+  ): Promise<void> | undefined {
+    // No listeners (the common case): no promise, no extra turns of the event loop per lifecycle step.
+    return this.listeners.length === 0 ? undefined : this.#fireEach(hook, args);
+  }
+
+  async #fireEach(hook: LifecycleHook, args: unknown[]): Promise<void> {
     for (const listener of this.listeners) {
       const fn = listener[hook] as ((...a: unknown[]) => unknown) | undefined;
       if (typeof fn !== 'function') continue;
@@ -399,66 +428,71 @@ class Container<P extends Plugin> implements PluginContainer<P> {
   }
 }
 
+/** What importing one module gave: its exports, or why there are none. Never a rejection. */
+type ModuleOutcome =
+  { exports: Record<string, unknown> } | { missing: unknown } | { outside: string } | { failed: unknown };
+
 /**
- * Imports an entry point's module and turns its export into a spec. The module must still lie inside its package
- * (checked again here, symlinks resolved, since the tree may have changed since the index was read).
+ * Imports a plugin module once its real path is known to lie inside its package (checked here, symlinks resolved,
+ * since the tree may have changed since the index was read).
  */
-async function resolveEntryPoint<P extends Plugin>(entryPoint: EntryPoint): Promise<PluginSpec<P>> {
+async function importModule(module: string, root: string | undefined): Promise<ModuleOutcome> {
+  let real: string;
+  try {
+    real = realpathSync(module);
+  } catch (missing) {
+    return { missing };
+  }
+  if (root !== undefined && real !== root && !real.startsWith(root + sep)) return { outside: real };
+  try {
+    return { exports: (await import(pathToFileURL(real).href)) as Record<string, unknown> };
+  } catch (failed) {
+    return { failed };
+  }
+}
+
+/** Turns an entry point's export into a spec, or explains, naming the plugin, its package and the fix. */
+function specFromModule<P extends Plugin>(entryPoint: EntryPoint, outcome: ModuleOutcome): PluginSpec<P> {
   const { namespace, name, module, value, distribution } = entryPoint;
   const where = distribution
     ? `package ${distribution.name}@${distribution.version}`
     : `entry point ${value}`;
-  let real: string;
-  try {
-    real = realpathSync(module);
-  } catch (cause) {
-    throw new PluginException(
+  const fail = (message: string, cause?: unknown) =>
+    new PluginException(message, namespace, name, cause === undefined ? undefined : { cause });
+  if ('missing' in outcome) {
+    throw fail(
       `cannot import plugin ${namespace}:${name}: module ${module} of ${where} does not exist; ` +
         'rebuild the package, or run `plux discover` in it to regenerate its plux.json',
-      namespace,
-      name,
-      { cause },
+      outcome.missing,
     );
   }
-  if (distribution && real !== distribution.root && !real.startsWith(distribution.root + sep)) {
-    throw new PluginException(
-      `refusing to import plugin ${namespace}:${name}: module ${module} resolves to ${real}, outside ${where} (${distribution.root})`,
-      namespace,
-      name,
+  if ('outside' in outcome) {
+    throw fail(
+      `refusing to import plugin ${namespace}:${name}: module ${module} resolves to ${outcome.outside}, ` +
+        `outside ${where} (${distribution?.root})`,
     );
   }
-  let exports: Record<string, unknown>;
-  try {
-    exports = (await import(pathToFileURL(real).href)) as Record<string, unknown>;
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new PluginException(
+  if ('failed' in outcome) {
+    const reason = outcome.failed instanceof Error ? outcome.failed.message : String(outcome.failed);
+    throw fail(
       `cannot import plugin ${namespace}:${name} from ${module} (${where}): ${reason}`,
-      namespace,
-      name,
-      {
-        cause,
-      },
+      outcome.failed,
     );
   }
-  if (!Object.prototype.hasOwnProperty.call(exports, entryPoint.export)) {
-    throw new PluginException(
+  if (!Object.prototype.hasOwnProperty.call(outcome.exports, entryPoint.export)) {
+    throw fail(
       `cannot resolve plugin ${namespace}:${name}: module ${module} (${where}) has no export "${entryPoint.export}"; ` +
         'run `plux discover` in that package to regenerate its plux.json',
-      namespace,
-      name,
     );
   }
-  const spec = resolvePluginSpec(exports[entryPoint.export], {
+  const spec = resolvePluginSpec(outcome.exports[entryPoint.export], {
     fallbackName: name,
     source: value,
   }) as PluginSpec<P>;
   if (spec.namespace !== namespace || spec.name !== name) {
-    throw new PluginException(
-      `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ${spec.namespace}:${spec.name}; ` +
-        'run `plux discover` in that package to regenerate its plux.json',
-      namespace,
-      name,
+    throw fail(
+      `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ` +
+        `${spec.namespace}:${spec.name}; run \`plux discover\` in that package to regenerate its plux.json`,
     );
   }
   return spec;
