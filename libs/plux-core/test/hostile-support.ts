@@ -1,0 +1,362 @@
+/**
+ * Generated trees of hostile packages for hostile-*.spec.ts: fast-check arbitraries that describe packages and
+ * their indexes (names that are `__proto__`, unicode, very long or path-like; modules that leave the package in
+ * every way there is; entries of the wrong shape), a writer that puts such a tree on disk, and a model that says
+ * which plugins plux must list from it.
+ *
+ * The model restates DESIGN.md's rules, not the runtime's code: an entry is listed when its package's index is an
+ * object with `formatVersion` 1 and a `plugins` object, its namespace and name are acceptable, it is an object with a
+ * string `module` that names an existing file inside the package (symlinks resolved) and a non-empty string
+ * `export`. Among packages of one tier, the package name decides, then the path.
+ */
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import fc from 'fast-check';
+
+/** What a generated module does when the manager imports it. */
+export type ModuleKind = 'plugin' | 'throws' | 'not-a-plugin' | 'other-name';
+
+/** How an entry points at its module; only `inside` and `dotdot-inside` stay inside the package. */
+export type ModuleRef =
+  'inside' | 'dotdot-inside' | 'missing' | 'parent' | 'absolute' | 'url' | 'symlink-out' | 'deep-inside';
+
+/** One generated index entry. */
+export interface EntrySpec {
+  name: string;
+  /** A well-formed entry `{ module, export }`, or a malformed value written as it is. */
+  shape: { ref: ModuleRef; kind: ModuleKind; exportName: string; extra?: unknown } | { malformed: unknown };
+}
+
+/** One generated package in `node_modules`. */
+export interface PackageSpec {
+  /** Its folder under node_modules (unique; `@scope/name` for a scoped one). */
+  folder: string;
+  /** The package.json `name` value (anything; a non-string or empty one falls back to the folder name). */
+  name: unknown;
+  /** Where the index lives. */
+  plux: 'inline' | 'file' | 'file-outside' | 'not-a-path' | 'malformed-file' | 'missing-file';
+  formatVersion: unknown;
+  /** `plugins` as namespaces, or a malformed value. */
+  plugins: { namespace: string; entries: EntrySpec[] }[] | { malformed: unknown };
+}
+
+/** An export name the index names but the module does not export. */
+export const MISSING_EXPORT = 'missing export';
+
+const CONTROL = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
+
+/** Whether DESIGN.md accepts `value` as a namespace (or, with `namespace` false, as a plugin name). */
+export function acceptableKey(value: string, namespace: boolean): boolean {
+  if (value === '' || value.length > 512 || CONTROL.test(value)) return false;
+  return !namespace || !/[:\s]/.test(value);
+}
+
+/** Keys that break naive code: prototype names, path-like, unicode, control characters, very long. */
+export const hostileKey: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '__defineGetter__',
+      '../../etc/passwd',
+      '/absolute',
+      'C:\\windows',
+      'file:///etc/passwd',
+      'a/b/../c',
+      '.',
+      '..',
+      '',
+      ' ',
+      'ns:name',
+      'tab\there',
+      'nul\u0000byte',
+      'line\u2028sep',
+      '\ud800',
+      '🧩',
+      'ünïcödé',
+      '名前',
+    ),
+  },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 500, maxLength: 520 }) },
+);
+
+/** Values that are not what a field should hold. */
+const junk: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(null, 0, 42, true, '', 'string', [], {}, ['./dist/m.js'], { module: 1 }),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+
+const entrySpec: fc.Arbitrary<EntrySpec> = fc.record({
+  // a small shared pool too, so that packages often declare the same plugin and precedence decides
+  name: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('s3', 'sqs', '__proto__') },
+    { weight: 2, arbitrary: hostileKey },
+  ),
+  shape: fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record(
+        {
+          ref: fc.constantFrom<ModuleRef>(
+            'inside',
+            'inside',
+            'inside',
+            'dotdot-inside',
+            'deep-inside',
+            'missing',
+            'parent',
+            'absolute',
+            'url',
+            'symlink-out',
+          ),
+          kind: fc.constantFrom<ModuleKind>(
+            'plugin',
+            'plugin',
+            'plugin',
+            'throws',
+            'not-a-plugin',
+            'other-name',
+          ),
+          exportName: fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom('entry') },
+            { weight: 1, arbitrary: fc.constantFrom('', 'default', '__proto__', MISSING_EXPORT) },
+          ),
+          extra: fc.option(fc.constantFrom('deep', 'fields'), { nil: undefined }),
+        },
+        { requiredKeys: ['ref', 'kind', 'exportName'] },
+      ),
+    },
+    { weight: 1, arbitrary: fc.record({ malformed: junk }) },
+  ),
+});
+
+export const packageSpec = (folder: string): fc.Arbitrary<PackageSpec> =>
+  fc.record({
+    folder: fc.constant(folder),
+    name: fc.oneof({ weight: 4, arbitrary: hostileKey }, { weight: 1, arbitrary: junk }),
+    plux: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom<PackageSpec['plux']>('inline', 'file') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<PackageSpec['plux']>(
+          'file-outside',
+          'not-a-path',
+          'malformed-file',
+          'missing-file',
+        ),
+      },
+    ),
+    formatVersion: fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: junk }),
+    plugins: fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.uniqueArray(
+          fc.record({
+            namespace: fc.oneof(
+              { weight: 3, arbitrary: fc.constantFrom('ns.a', 'ns.b') },
+              { weight: 2, arbitrary: hostileKey },
+            ),
+            entries: fc.uniqueArray(entrySpec, { selector: (e) => e.name, minLength: 1, maxLength: 4 }),
+          }),
+          { selector: (n) => n.namespace, minLength: 1, maxLength: 3 },
+        ),
+      },
+      { weight: 1, arbitrary: fc.record({ malformed: junk }) },
+    ),
+  });
+
+/** A tree: up to `max` packages, some scoped; folders are unique and safe, everything else is generated. */
+export const treeSpec = (max: number): fc.Arbitrary<PackageSpec[]> =>
+  fc
+    .uniqueArray(fc.constantFrom(...folderNames(max * 2)), { minLength: 2, maxLength: max })
+    .chain((folders) => fc.tuple(...folders.map(packageSpec)));
+
+function folderNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => (i % 3 === 2 ? `@scope${i % 2}/pkg-${i}` : `pkg-${i}`));
+}
+
+/** A plugin `plux` must list: where it comes from. */
+export interface ExpectedPlugin {
+  namespace: string;
+  name: string;
+  /** The real root of the package that provides it. */
+  root: string;
+  packageName: string;
+  kind: ModuleKind;
+  exportName: string;
+}
+
+/** Where {@link writeTree} put things. */
+export interface WrittenTree {
+  root: string;
+  /** A folder outside the tree, whose modules must never be imported. */
+  outside: string;
+  /** The plugins the model says must be listed, winners only, sorted by namespace then name. */
+  expected: ExpectedPlugin[];
+}
+
+/**
+ * Writes `packages` into `<base>/tree/node_modules`, with `<base>/outside/evil.js` as the target of every escape
+ * attempt, and `node_modules/@plux/core` linked to `coreRoot`. Returns the tree and the model's answer.
+ */
+export function writeTree(base: string, packages: PackageSpec[], coreRoot: string): WrittenTree {
+  const root = join(base, 'tree');
+  const outside = join(base, 'outside');
+  mkdirSync(join(root, 'node_modules', '@plux'), { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  symlinkSync(coreRoot, join(root, 'node_modules', '@plux', 'core'), 'dir');
+  writeFileSync(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'hostile-root', version: '1.0.0', private: true }),
+  );
+  writeFileSync(join(outside, 'evil.js'), `${recordImport}\nexport const entry = 'evil';\n`);
+  writeFileSync(join(outside, 'plux.json'), JSON.stringify({ formatVersion: 1, plugins: {} }));
+
+  const candidates: (ExpectedPlugin & { order: [string, string] })[] = [];
+  packages.forEach((pkg, p) => {
+    const dir = join(root, 'node_modules', ...pkg.folder.split('/'));
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    const packageName = typeof pkg.name === 'string' && pkg.name !== '' ? pkg.name : pkg.folder;
+    const indexOk =
+      pkg.formatVersion === 1 && Array.isArray(pkg.plugins) && ['inline', 'file'].includes(pkg.plux);
+    // the index as JSON text, built by hand so that "__proto__" stays an own key
+    const namespaces: string[] = [];
+    if (Array.isArray(pkg.plugins)) {
+      pkg.plugins.forEach(({ namespace, entries }, n) => {
+        const written: string[] = [];
+        entries.forEach((entry, e) => {
+          written.push(
+            `${JSON.stringify(entry.name)}:${writeEntry(dir, entry, { p, n, e, namespace, outside })}`,
+          );
+          const shape = entry.shape;
+          if (
+            indexOk &&
+            !('malformed' in shape) &&
+            acceptableKey(namespace, true) &&
+            acceptableKey(entry.name, false) &&
+            ['inside', 'dotdot-inside', 'deep-inside'].includes(shape.ref) &&
+            shape.exportName !== ''
+          ) {
+            candidates.push({
+              namespace,
+              name: entry.name,
+              root: realpathSync(dir),
+              packageName,
+              kind: shape.kind,
+              exportName: shape.exportName,
+              order: [packageName, realpathSync(dir)],
+            });
+          }
+        });
+        namespaces.push(`${JSON.stringify(namespace)}:{${written.join(',')}}`);
+      });
+    }
+    const plugins = Array.isArray(pkg.plugins)
+      ? `{${namespaces.join(',')}}`
+      : JSON.stringify(pkg.plugins.malformed);
+    const index = `{"formatVersion":${JSON.stringify(pkg.formatVersion) ?? 'null'},"plugins":${plugins}}`;
+    const field = {
+      inline: index,
+      file: '"./plux.json"',
+      'file-outside': JSON.stringify('../../../outside/plux.json'),
+      'not-a-path': '42',
+      'malformed-file': '"./plux.json"',
+      'missing-file': '"./nope.json"',
+    }[pkg.plux];
+    if (pkg.plux === 'file') writeFileSync(join(dir, 'plux.json'), index);
+    if (pkg.plux === 'malformed-file') writeFileSync(join(dir, 'plux.json'), index.slice(0, -1));
+    writeFileSync(
+      join(dir, 'package.json'),
+      `{"name":${JSON.stringify(pkg.name) ?? 'null'},"version":"1.0.${p}","type":"module","plux":${field}}`,
+    );
+  });
+
+  candidates.sort((a, b) => compare(a.order[0], b.order[0]) || compare(a.order[1], b.order[1]));
+  const winners = new Map<string, ExpectedPlugin>();
+  for (const { order, ...plugin } of candidates) {
+    void order;
+    const key = JSON.stringify([plugin.namespace, plugin.name]);
+    if (!winners.has(key)) winners.set(key, plugin);
+  }
+  const expected = [...winners.values()].sort(
+    (a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name),
+  );
+  return { root, outside, expected };
+}
+
+/** The first line of every generated module: records that it was imported. */
+export const recordImport = '(globalThis.__hostileImports ??= []).push(import.meta.url);';
+
+declare global {
+  var __hostileImports: string[] | undefined;
+}
+
+function writeEntry(
+  dir: string,
+  entry: EntrySpec,
+  where: { p: number; n: number; e: number; namespace: string; outside: string },
+): string {
+  const { shape } = entry;
+  if ('malformed' in shape) return JSON.stringify(shape.malformed) ?? 'null';
+  const file = `m${where.n}-${where.e}.js`;
+  const module = {
+    inside: `./dist/${file}`,
+    'dotdot-inside': `./dist/../dist/${file}`,
+    'deep-inside': `./${'deep/'.repeat(40)}${file}`,
+    missing: './dist/missing.js',
+    parent: `../pkg-${where.p}-sibling/dist/${file}`,
+    absolute: join(where.outside, 'evil.js'),
+    url: `file://${join(where.outside, 'evil.js')}`,
+    'symlink-out': `./dist/link-${file}`,
+  }[shape.ref];
+  const target = join(dir, module);
+  if (shape.ref === 'symlink-out') symlinkSync(join(where.outside, 'evil.js'), target);
+  else if (!['missing', 'absolute', 'url', 'parent'].includes(shape.ref)) {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, moduleSource(shape.kind, where.namespace, entry.name, shape.exportName));
+  }
+  if (shape.ref === 'parent') {
+    // a real module of another folder: listing or importing it would leave this package
+    const sibling = join(dir, module);
+    mkdirSync(dirname(sibling), { recursive: true });
+    writeFileSync(sibling, moduleSource(shape.kind, where.namespace, entry.name, shape.exportName));
+  }
+  const extra =
+    shape.extra === 'deep'
+      ? `,"extra":${'['.repeat(5000)}${']'.repeat(5000)}`
+      : shape.extra === 'fields'
+        ? ',"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}'
+        : '';
+  return `{"module":${JSON.stringify(module)},"export":${JSON.stringify(shape.exportName)}${extra}}`;
+}
+
+function moduleSource(kind: ModuleKind, namespace: string, name: string, exportName: string): string {
+  const ns = JSON.stringify(namespace);
+  const body = {
+    plugin: `plugin({ namespace: ${ns}, name: ${JSON.stringify(name)}, load: () => 'loaded' }, () => {})`,
+    'other-name': `plugin({ namespace: ${ns}, name: ${JSON.stringify(`${name}-other`)} }, () => {})`,
+    'not-a-plugin': '42',
+    throws: '(() => { throw new Error("controlled import failure"); })()',
+  }[kind];
+  // the export name may be anything, "__proto__" included: export it under a string name
+  return [
+    recordImport,
+    "import { plugin } from '@plux/core';",
+    `const value = ${body};`,
+    // 'missing export' is what the index names, not what the module exports
+    `export { value as ${JSON.stringify(exportName === '' || exportName === MISSING_EXPORT ? 'unused' : exportName)} };`,
+    '',
+  ].join('\n');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
