@@ -103,6 +103,9 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
     candidates.push({ dir, realDir: realPath(dir), tier: 'workspace', hoisted: false, linked: true });
   }
 
+  const pnp = findPnpFile(root.dir, recorder);
+  if (pnp) problems.push(pnpProblem(root.dir, pnp));
+
   const context: ScanContext = { candidates, problems, recorder };
   const rootModules = join(root.dir, 'node_modules');
   for (const file of INSTALL_STATE_FILES)
@@ -156,6 +159,33 @@ export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecord
     }
   }
   return dirs;
+}
+
+/** The files by which Yarn marks a Plug'n'Play install (`.pnp.cjs` since yarn 3, `.pnp.js` before). */
+const PNP_FILES = ['.pnp.cjs', '.pnp.js'];
+
+/** The Plug'n'Play file of `dir`, if yarn installed it with PnP; its presence is recorded for the cache. */
+function findPnpFile(dir: string, recorder: WatchRecorder): string | undefined {
+  let found: string | undefined;
+  for (const name of PNP_FILES) {
+    const file = join(dir, name);
+    recorder.presence(file);
+    if (!found && isFile(file)) found = file;
+  }
+  return found;
+}
+
+/**
+ * Why a Plug'n'Play install hides its packages from plux: PnP keeps them in zip archives and resolves them through
+ * its own loader, with no node_modules folder to read an index from. Workspace packages are real folders and stay
+ * visible.
+ */
+function pnpProblem(dir: string, pnpFile: string): string {
+  return (
+    `${dir} is installed with Yarn Plug'n'Play (${pnpFile}), which plux does not support: it reads package ` +
+    `indexes from node_modules folders, so only the workspace's own packages are listed, not the packages yarn ` +
+    `installed. Add "nodeLinker: node-modules" to .yarnrc.yml and run yarn install to make them visible`
+  );
 }
 
 interface ScanContext {
