@@ -360,3 +360,72 @@ function moduleSource(kind: ModuleKind, namespace: string, name: string, exportN
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The shape of a synthetic tree made by {@link writeSyntheticTree}. */
+export interface SyntheticTreeOptions {
+  /** Packages in the root's node_modules; every `pluginEvery`-th one has an index with one plugin. */
+  installed: number;
+  pluginEvery: number;
+  /** Workspace packages (libs/w0 …), each with an index with one plugin. */
+  workspace: number;
+  /** Extra plugins in libs/w0's index, with long names: makes a big cache. */
+  bigIndex?: number;
+}
+
+/**
+ * Writes a workspace with many installed packages, fast (no install): a root package.json with `workspaces`, the
+ * workspace packages, and `node_modules/pkg-<i>` (every fifth one in a scope folder). Returns every
+ * `namespace:name` it declares.
+ */
+export function writeSyntheticTree(root: string, options: SyntheticTreeOptions): string[] {
+  const keys: string[] = [];
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  };
+  const inline = (entries: Record<string, Record<string, string>>) =>
+    JSON.stringify({
+      formatVersion: 1,
+      plugins: Object.fromEntries(
+        Object.entries(entries).map(([ns, names]) => [
+          ns,
+          Object.fromEntries(
+            Object.entries(names).map(([name, file]) => [name, { module: file, export: 'plugin' }]),
+          ),
+        ]),
+      ),
+    });
+  write(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'synthetic-root', private: true, workspaces: ['libs/*'] }),
+  );
+  for (let i = 0; i < options.workspace; i++) {
+    const dir = join(root, 'libs', `w${i}`);
+    const names: Record<string, string> = { [`w${i}`]: './index.js' };
+    if (i === 0) {
+      for (let b = 0; b < (options.bigIndex ?? 0); b++) names[`big-${b}-${'x'.repeat(120)}`] = './index.js';
+    }
+    for (const name of Object.keys(names)) keys.push(`ws:${name}`);
+    write(join(dir, 'index.js'), 'export const plugin = {};\n');
+    write(
+      join(dir, 'package.json'),
+      `{"name":"@ws/w${i}","version":"1.0.0","type":"module","plux":${inline({ ws: names })}}`,
+    );
+  }
+  for (let i = 0; i < options.installed; i++) {
+    const folder = i % 5 === 4 ? `@scope-${i % 3}/pkg-${i}` : `pkg-${i}`;
+    const dir = join(root, 'node_modules', ...folder.split('/'));
+    const pkg: Record<string, unknown> = { name: folder, version: '1.0.0', main: './index.js' };
+    if (i % options.pluginEvery === 0) {
+      write(join(dir, 'index.js'), 'export const plugin = {};\n');
+      keys.push(`installed:${folder}`);
+      write(
+        join(dir, 'package.json'),
+        `${JSON.stringify(pkg).slice(0, -1)},"plux":${inline({ installed: { [folder]: './index.js' } })}}`,
+      );
+    } else {
+      write(join(dir, 'package.json'), JSON.stringify(pkg));
+    }
+  }
+  return keys.sort();
+}

@@ -22,7 +22,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import { log } from '../core/log.js';
 
@@ -218,6 +218,7 @@ export class EntryPointsCache {
       writeFileSync(temp, body ? `${JSON.stringify(content)}\n${body}` : JSON.stringify(content));
       renameSync(temp, this.file);
       log.debug(`index cache written (${this.file})`);
+      removeAbandonedTemps(this.file);
       return true;
     } catch (error) {
       log.debug(`index cache not written (${this.file}): ${(error as Error).message}`);
@@ -227,6 +228,33 @@ export class EntryPointsCache {
         // the temp file was never created
       }
       return false;
+    }
+  }
+}
+
+/**
+ * How old (in ms) another writer's temp file must be before a write removes it. A writer killed in the middle of a
+ * write (SIGKILL, a crash, power loss) never removes its own; a live one renames its temp file within milliseconds.
+ */
+export const ABANDONED_TEMP_MS = 60_000;
+
+/** Removes the temp files of `file` that killed writers left behind (best effort: a race with another is fine). */
+function removeAbandonedTemps(file: string): void {
+  const folder = dirname(file);
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  const limit = Date.now() - ABANDONED_TEMP_MS;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    try {
+      if (statSync(join(folder, name)).mtimeMs < limit) unlinkSync(join(folder, name));
+    } catch {
+      // removed by another writer in the meantime
     }
   }
 }
