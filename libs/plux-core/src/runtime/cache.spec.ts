@@ -9,6 +9,7 @@ import {
   statSync,
   symlinkSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import {
+  ABANDONED_TEMP_MS,
   CACHE_FILE_NAME,
   CACHE_VERSION,
   EntryPointsCache,
@@ -129,6 +131,25 @@ describe('EntryPointsCache', () => {
     store(root, file);
     expect(new EntryPointsCache(root).read()?.data).toEqual({ answer: 42 });
     expect(readdirSync(join(root, 'node_modules', '.cache', 'plux'))).toEqual([CACHE_FILE_NAME]);
+  });
+
+  it('removes the temp files of killed writers once they are abandoned, not those of live writers', () => {
+    const { root, file } = makeRoot();
+    store(root, file);
+    const folder = join(root, 'node_modules', '.cache', 'plux');
+    const abandoned = join(folder, `${CACHE_FILE_NAME}.123.abc.tmp`);
+    const live = join(folder, `${CACHE_FILE_NAME}.456.def.tmp`);
+    const other = join(folder, 'someone-else.tmp');
+    for (const temp of [abandoned, live, other]) writeFileSync(temp, '{"vers');
+    const old = new Date(Date.now() - ABANDONED_TEMP_MS - 5000);
+    utimesSync(abandoned, old, old);
+    utimesSync(other, old, old);
+    store(root, file);
+    expect(readdirSync(folder).sort()).toEqual([
+      CACHE_FILE_NAME,
+      `${CACHE_FILE_NAME}.456.def.tmp`,
+      'someone-else.tmp',
+    ]);
   });
 
   it('stores sections as lines and hands each back as text, the settling rewrite included', async () => {

@@ -182,6 +182,39 @@ describe('findVisiblePackages', () => {
   });
 });
 
+describe("findVisiblePackages in a Yarn Plug'n'Play install", () => {
+  it('lists the workspace packages and reports, naming the .pnp.cjs, that installed packages are not seen', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': pkg('a'),
+      '.pnp.cjs': '',
+      '.yarnrc.yml': 'nodeLinker: pnp\n',
+    });
+    const recorder = new WatchRecorder();
+    const visible = findVisiblePackages(findWorkspaceRoot(root)!, recorder);
+    expect(
+      relative(
+        root,
+        visible.candidates.map((c) => c.dir),
+      ),
+    ).toEqual(['', 'libs/a']);
+    expect(visible.problems).toEqual([
+      expect.stringContaining(`${root} is installed with Yarn Plug'n'Play (${join(root, '.pnp.cjs')})`),
+    ]);
+    expect(visible.problems[0]).toContain('"nodeLinker: node-modules"');
+    // the cache must notice a switch of linker
+    expect(recorder.records.map((r) => r[1])).toContain(join(root, '.pnp.cjs'));
+  });
+
+  it('says nothing of PnP without a .pnp.cjs', () => {
+    const root = tree({
+      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': pkg('a'),
+    });
+    expect(findVisiblePackages(findWorkspaceRoot(root)!, new WatchRecorder()).problems).toEqual([]);
+  });
+});
+
 describe('listWorkspacePackages', () => {
   it('expands the globs itself when @manypkg/get-packages fails on a malformed package.json', () => {
     const root = tree({
