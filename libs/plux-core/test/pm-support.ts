@@ -106,7 +106,10 @@ export function packFixtures(options: { bundleCoreDependencies?: boolean } = {})
 }
 
 /** The package managers and the layouts they build. */
-export type Tool = 'npm' | 'pnpm' | 'yarn-node-modules' | 'yarn-pnp';
+export type Tool = 'npm' | 'pnpm' | 'yarn-node-modules' | 'yarn-pnp' | 'yarn-classic';
+
+/** Yarn classic, run through npx: its `yarn` bin would clash with berry's in the repository's node_modules/.bin. */
+export const YARN_CLASSIC = 'yarn@1.22.22';
 
 /**
  * Copies the `pm-workspace` fixture to a temp folder, shaped for `tool` (a pnpm-workspace.yaml for pnpm, a
@@ -115,7 +118,7 @@ export type Tool = 'npm' | 'pnpm' | 'yarn-node-modules' | 'yarn-pnp';
 export function stageWorkspace(tool: Tool, tarballs: Record<string, string>): string {
   const root = join(makeTempDir(`plux-${tool}-`), 'workspace');
   cpSync(join(FIXTURES, 'pm-workspace'), root, { recursive: true });
-  const link = tool === 'npm' ? '*' : 'workspace:*';
+  const link = tool === 'npm' || tool === 'yarn-classic' ? '*' : 'workspace:*';
   for (const file of ['package.json', 'libs/app-one/package.json', 'libs/app-two/package.json']) {
     substituteTarballs(join(root, file), tarballs, link);
   }
@@ -127,7 +130,7 @@ export function stageWorkspace(tool: Tool, tarballs: Record<string, string>): st
     // never fetch a missing peer from the registry: the tree provides @plux/core itself
     writeFileSync(join(root, '.npmrc'), 'auto-install-peers=false\nstrict-peer-dependencies=false\n');
   }
-  if (tool.startsWith('yarn')) {
+  if (tool === 'yarn-node-modules' || tool === 'yarn-pnp') {
     const linker = tool === 'yarn-pnp' ? 'pnp' : 'node-modules';
     writeFileSync(
       join(root, '.yarnrc.yml'),
@@ -155,6 +158,12 @@ export function install(tool: Tool, root: string): number {
       cwd: root,
       // a store of its own: nothing shared with the machine's pnpm, nothing left behind
       env: { npm_config_store_dir: join(root, '..', 'pnpm-store') },
+    });
+  } else if (tool === 'yarn-classic') {
+    const cache = join(root, '..', 'yarn-classic-cache');
+    run('npx', ['--yes', YARN_CLASSIC, 'install', '--offline', '--ignore-scripts', '--non-interactive'], {
+      cwd: root,
+      env: { YARN_CACHE_FOLDER: cache },
     });
   } else {
     run(process.execPath, [TOOLS.yarn, 'install'], {

@@ -1,7 +1,7 @@
 /**
  * Trees built by the real yarn berry (pinned in the root package.json), offline from local tarballs: the same
  * workspace once with `nodeLinker: node-modules` and once with Plug'n'Play, which plux does not support and must
- * say so.
+ * say so; and once with yarn classic (1.x, through npx).
  *
  * Yarn ignores `bundleDependencies`, so the `@plux/core` copies packed here carry no dependencies: the plugins only
  * import `@plux/core`, which needs none, and the finder and manager are this repository's.
@@ -29,6 +29,7 @@ import {
 
 let modules: string;
 let pnp: string;
+let classic: string;
 let firstModules: Scan;
 let firstPnp: Scan;
 
@@ -38,6 +39,8 @@ beforeAll(() => {
   pnp = stageWorkspace('yarn-pnp', tarballs);
   install('yarn-node-modules', modules);
   install('yarn-pnp', pnp);
+  classic = stageWorkspace('yarn-classic', tarballs);
+  install('yarn-classic', classic);
   firstModules = scan(modules);
   firstPnp = scan(pnp);
 }, 120_000);
@@ -142,5 +145,33 @@ describe("a yarn workspace with Plug'n'Play", () => {
       Object.keys(expectedAppLoads()),
     );
     expect(run.stderr).toContain("Yarn Plug'n'Play");
+  });
+});
+
+describe('a yarn classic (1.x) workspace', () => {
+  const at = (...path: string[]) => join(classic, ...path);
+
+  it('hoists like npm: the root dependency on top, the other version nested in the workspace package', () => {
+    expect(existsSync(at('yarn.lock'))).toBe(true);
+    expect(versionAt(at('node_modules/clash-plugins'))).toBe('2.0.0');
+    expect(versionAt(at('libs/app-one/node_modules/clash-plugins'))).toBe('1.0.0');
+    expect(versionAt(at('node_modules/dep-holder/node_modules/clash-plugins'))).toBe('1.0.0');
+  });
+
+  it('lists, shadows and loads like the other package managers', async () => {
+    const { finder, providers } = scan(classic);
+    expect(providers).toMatchObject({
+      'pm.app:two-spec': at('libs/app-two'),
+      'pm.clash:greet': at('node_modules/clash-plugins'),
+      'pm.deps:deep': at('node_modules/deep-plugins'),
+      'pm.deps:scoped': at('node_modules/@pm/scoped-plugins'),
+    });
+    expect(Object.keys(providers)).toHaveLength(9);
+    expect(finder.listProblems()).toEqual([]);
+    expect(
+      finder.listShadowed().map((s) => [s.winner.distribution!.root, s.loser.distribution!.root]),
+    ).toEqual([[at('node_modules/clash-plugins'), at('libs/app-one/node_modules/clash-plugins')]]);
+    const manager = new PluginManager('pm.app', { finder });
+    expect(await manager.loadAll({ propagateExceptions: true })).toHaveLength(6);
   });
 });
