@@ -1,12 +1,19 @@
 /**
  * `import('@plux/core')` stays cheap: workspace detection (`@manypkg/get-packages`, with its glob library and YAML
- * parser) and build-time discovery are loaded only when used. Checked in a fresh process against the built package,
- * with loader hooks that record every ES module resolved and `require.cache` for CommonJS and require(esm).
+ * parser) and build-time discovery are loaded only when used, and the runtime comes in a few files (each ES module
+ * costs about a millisecond to resolve, read and link: issue 6, figure R5). Checked in a fresh process against the
+ * built package, with loader hooks that record every ES module resolved and `require.cache` for CommonJS and
+ * require(esm).
+ *
+ * `dist/` is bundled (rolldown.config.mjs), so a file name no longer says which source modules it holds; each file's
+ * source map does. The assertions are about source modules (`runtime/finder.ts`, `build/discover.ts`), whatever
+ * chunk they were bundled into.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,7 +25,15 @@ import {
   removeFixtures,
 } from './fixtures/copy-fixture.js';
 
-const LAZY = /@manypkg|tinyglobby|[\\/]yaml[\\/]|[\\/]jju[\\/]|dist[\\/](build|cli)[\\/]/;
+/** Packages that must wait until a workspace is listed: @manypkg/get-packages and what it brings. */
+const LAZY_PACKAGES = /@manypkg|tinyglobby|[\\/]yaml[\\/]|[\\/]jju[\\/]/;
+/** Source folders whose code must wait until `@plux/core/build` is imported or the CLI runs. */
+const LAZY_SOURCES = /^(build|cli)\//;
+/** Files of @plux/core that `import('@plux/core')` may load: `index.js`, the runtime chunk, rolldown's helpers. */
+const MAX_FILES = 3;
+
+const DIST = join(realpathSync(PLUX_CORE_ROOT), 'dist');
+const SRC = join(realpathSync(PLUX_CORE_ROOT), 'src');
 
 interface Loads {
   afterImport: string[];
@@ -29,7 +44,7 @@ let loads: Loads;
 let stderr: string;
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npx', ['tsc', '-p', join(PLUX_CORE_ROOT, 'tsconfig.lib.json')]);
+  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
   const workspace = copyFixture('npm-workspace');
   const log = join(realpathSync(mkdtempSync(join(tmpdir(), 'plux-loads-'))), 'loads.txt');
   const child = spawnSync(process.execPath, [join(FIXTURES, 'lazy-import-child.mjs'), workspace], {
@@ -43,22 +58,61 @@ beforeAll(() => {
 afterAll(removeFixtures);
 
 describe("import('@plux/core')", () => {
-  it('loads the built runtime', () => {
-    expect(loads.afterImport.some((url) => /plux-core\/dist\/index\.js$/.test(url))).toBe(true);
-    expect(loads.afterImport.some((url) => /plux-core\/dist\/runtime\/finder\.js$/.test(url))).toBe(true);
+  it('loads the built runtime: the manager, the finder and the core contracts', () => {
+    expect(distFiles(loads.afterImport)).toContain('index.js');
+    expect(sourceModules(loads.afterImport)).toEqual(
+      expect.arrayContaining(['core/plugin.ts', 'runtime/manager.ts', 'runtime/finder.ts']),
+    );
   });
 
   it('loads neither @manypkg/get-packages nor build-time code', () => {
-    expect(loads.afterImport.filter((url) => LAZY.test(url))).toEqual([]);
+    expect(loads.afterImport.filter((url) => LAZY_PACKAGES.test(url))).toEqual([]);
+    expect(sourceModules(loads.afterImport).filter((module) => LAZY_SOURCES.test(module))).toEqual([]);
+    expect(distFiles(loads.afterImport).filter((file) => LAZY_SOURCES.test(file))).toEqual([]);
+  });
+
+  it(`loads at most ${MAX_FILES} files of @plux/core (each file costs ~1 ms at start, issue 6 R5)`, () => {
+    const files = distFiles(loads.afterImport);
+    expect(files.length, files.join(', ')).toBeLessThanOrEqual(MAX_FILES);
   });
 
   it('loads them once they are needed: listing plugins in a workspace, importing @plux/core/build', () => {
-    const later = loads.afterUse.filter((url) => LAZY.test(url));
-    expect(later.some((url) => url.includes('@manypkg/get-packages'))).toBe(true);
-    expect(later.some((url) => /dist[\\/]build[\\/]index\.js$/.test(url))).toBe(true);
+    expect(loads.afterUse.some((url) => url.includes('@manypkg/get-packages'))).toBe(true);
+    expect(distFiles(loads.afterUse)).toContain('build/index.js');
+    expect(sourceModules(loads.afterUse)).toEqual(
+      expect.arrayContaining(['build/discover.ts', 'build/scan.ts']),
+    );
   });
 
   it('prints no warning when it loads @manypkg/get-packages (require of an ES module)', () => {
     expect(stderr).toBe('');
   });
 });
+
+/** The files of `dist/` among the loaded URLs and paths, relative to `dist/` with `/` separators. */
+function distFiles(loaded: string[]): string[] {
+  const files = loaded
+    .map((entry) => (entry.startsWith('file:') ? fileURLToPath(entry) : entry))
+    .filter((path) => path.startsWith(DIST + sep) && path.endsWith('.js'))
+    .map((path) => relative(DIST, path).split(sep).join('/'));
+  return [...new Set(files)].sort();
+}
+
+/** The source modules (relative to `src/`) bundled into the loaded files of `dist/`, read from their source maps. */
+function sourceModules(loaded: string[]): string[] {
+  const modules = new Set<string>();
+  for (const file of distFiles(loaded)) {
+    const map = join(DIST, `${file}.map`);
+    // A file without a map holds no source code: a re-export of chunks, or rolldown's own helpers.
+    if (!existsSync(map)) continue;
+    const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+    for (const source of sources) {
+      modules.add(
+        relative(SRC, resolve(dirname(join(DIST, file)), source))
+          .split(sep)
+          .join('/'),
+      );
+    }
+  }
+  return [...modules].sort();
+}
