@@ -58,7 +58,7 @@ function listInFreshProcess(cwd: string, env: Record<string, string> = {}): List
 const cacheFile = (root: string) => join(root, 'node_modules', '.cache', 'plux', CACHE_FILE_NAME);
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npx', ['tsc', '-p', join(PLUX_CORE_ROOT, 'tsconfig.lib.json')]);
+  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
 });
 afterAll(removeFixtures);
 

@@ -66,11 +66,7 @@ export function removeTempDirs(): void {
 /** Builds `@plux/core` when its dist/ is missing (fixture plugins and the `plux` bin import it). */
 export function ensureCoreBuilt(): void {
   if (!existsSync(join(CORE_ROOT, 'dist', 'index.js'))) {
-    execFileSync(process.execPath, [
-      join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(CORE_ROOT, 'tsconfig.lib.json'),
-    ]);
+    execFileSync('npm', ['run', 'build'], { cwd: CORE_ROOT });
   }
 }
 

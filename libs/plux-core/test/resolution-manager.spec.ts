@@ -25,7 +25,7 @@ const imported = (root: string) =>
   (globalThis.__pluxImports ?? []).map((url) => url.slice(pathToFileURL(root).href.length + 1));
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npx', ['tsc', '-p', join(PLUX_CORE_ROOT, 'tsconfig.lib.json')]);
+  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
 });
 beforeEach(() => {
   globalThis.__pluxImports = [];
