@@ -9,15 +9,16 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { EntryPoint } from '../src/core/entry-point.js';
 import { isPluginError } from '../src/core/errors.js';
 import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
+import { MAX_PROBLEMS_PER_INDEX } from '../src/runtime/package-index.js';
 import { hostileKey, MISSING_EXPORT, treeSpec, writeTree, type ExpectedPlugin } from './hostile-support.js';
-import { CORE_ROOT, ensureCoreBuilt } from './pm-support.js';
+import { copyBuiltCore, removeTempDirs } from './pm-support.js';
 
 const created: string[] = [];
 function tempDir(): string {
@@ -26,14 +27,18 @@ function tempDir(): string {
   return dir;
 }
 
+let core: string;
+beforeAll(() => {
+  core = copyBuiltCore();
+});
 beforeEach(() => {
-  ensureCoreBuilt();
   setLogSink(() => {});
   globalThis.__hostileImports = [];
 });
 afterEach(() => setLogSink());
 afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 /** Every own property of the prototypes a loader could pollute, with its value. */
@@ -66,7 +71,7 @@ describe('the runtime on generated hostile trees', () => {
     await fc.assert(
       fc.asyncProperty(treeSpec(8), fc.array(hostileKey, { maxLength: 4 }), async (packages, probes) => {
         globalThis.__hostileImports = [];
-        const tree = writeTree(tempDir(), packages, CORE_ROOT);
+        const tree = writeTree(tempDir(), packages, core);
         const finder = new IndexPluginFinder({ cwd: tree.root, cache: false });
         const listed = finder.listEntryPoints();
         expect(listed.map(fromEntryPoint)).toEqual(tree.expected.map(summary));
@@ -113,7 +118,7 @@ describe('the runtime on generated hostile trees', () => {
   });
 
   it('answers any namespace, prototype names included, without throwing', () => {
-    const root = writeTree(tempDir(), [], CORE_ROOT).root;
+    const root = writeTree(tempDir(), [], core).root;
     const finder = new IndexPluginFinder({ cwd: root, cache: false });
     fc.assert(
       fc.property(hostileKey, (namespace) => {
@@ -135,7 +140,9 @@ async function expectLoad(manager: PluginManager, expected: ExpectedPlugin): Pro
   const imports = globalThis.__hostileImports!.slice(before).map((url) => realpathSync(fileURLToPath(url)));
   for (const file of imports) expect(file.startsWith(expected.root + sep)).toBe(true);
   if (expected.kind === 'plugin' && expected.exportName !== MISSING_EXPORT) {
-    expect(outcome).toBe('loaded');
+    expect(outcome, outcome instanceof Error ? `${outcome.message} / ${String(outcome.cause)}` : '').toBe(
+      'loaded',
+    );
     expect(manager.getContainer(expected.name).loadValue).toBe('loaded');
     return true;
   } else {
@@ -178,6 +185,36 @@ describe('the runtime on huge and deeply nested input', () => {
     ]);
     // read back from the cache
     expect(new IndexPluginFinder({ cwd: root, cache: true }).findPlugins('ns.49')).toHaveLength(1000);
+  });
+
+  it('reports a few of 10,000 bad entries one by one and counts the rest, without flooding stderr', () => {
+    const root = tempDir();
+    const pkg = join(root, 'node_modules', 'noisy-plugins');
+    mkdirSync(join(pkg, 'dist'), { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{"name":"noisy-root"}');
+    writeFileSync(join(pkg, 'dist', 'index.js'), 'export const x = 1;\n');
+    const bad = Array.from({ length: 10_000 }, (_, i) =>
+      i % 2
+        ? `"p${i}":{"module":"./dist/missing-${i}.js","export":"x"}`
+        : `"p${i}":{"module":${i},"export":"x"}`,
+    );
+    writeFileSync(
+      join(pkg, 'package.json'),
+      `{"name":"noisy-plugins","version":"6.6.6","plux":{"formatVersion":1,"plugins":{"noisy":{${bad.join(',')},` +
+        `"good":{"module":"./dist/index.js","export":"x"}}}}}`,
+    );
+    const warnings: string[] = [];
+    setLogSink((level, message) => void (level === 'warn' && warnings.push(message)));
+    const finder = new IndexPluginFinder({ cwd: root, cache: true });
+    expect(finder.findPlugins('noisy').map((ep) => ep.name)).toEqual(['good']);
+    expect(finder.listProblems()).toHaveLength(MAX_PROBLEMS_PER_INDEX + 1);
+    expect(finder.listProblems()).toContainEqual(
+      expect.stringContaining(
+        `noisy-plugins@6.6.6 (${pkg}), ${join(pkg, 'package.json')} ("plux" field): 9980 more entries skipped`,
+      ),
+    );
+    expect(warnings).toHaveLength(MAX_PROBLEMS_PER_INDEX + 1);
+    expect(new IndexPluginFinder({ cwd: root, cache: true }).listProblems()).toEqual(finder.listProblems());
   });
 
   it('survives very deep JSON, very long names and module paths too long for the file system', () => {

@@ -83,8 +83,11 @@ export function readPackageIndex(
   const raw = readIndex(packageJson['plux'], { rootDir, file, label, regenerate, watched, context });
   if (raw === undefined) return undefined;
   const parsed = parseIndex(raw.index);
-  for (const problem of parsed.problems)
-    problems.add(`${label}, ${raw.source}: ${problem} (skipped); ${regenerate}`);
+  // one package's bad entries are reported one by one up to a limit: a broken (or hostile) index of thousands of
+  // entries must not flood every start's stderr, nor the cache that replays the report
+  const entryProblems: string[] = parsed.problems.map(
+    (problem) => `${label}, ${raw.source}: ${problem} (skipped); ${regenerate}`,
+  );
 
   const entries: EntryPoint[] = [];
   // Most entries of a package share a few modules: check each module once. parseIndex has ruled out absolute
@@ -103,7 +106,7 @@ export function readPackageIndex(
     if (!module.inside) {
       const where = `${label}, ${raw.source}: plugin ${plugin.namespace}:${plugin.name}: module ${plugin.module}`;
       const build = workspace ? 'build the package, then run `plux discover` in it' : regenerate;
-      problems.add(
+      entryProblems.push(
         module.real === undefined
           ? `${where} does not exist (skipped); ${build}`
           : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate}`,
@@ -119,8 +122,18 @@ export function readPackageIndex(
       distribution,
     });
   }
+  for (const problem of entryProblems.slice(0, MAX_PROBLEMS_PER_INDEX)) problems.add(problem);
+  if (entryProblems.length > MAX_PROBLEMS_PER_INDEX) {
+    const more = entryProblems.length - MAX_PROBLEMS_PER_INDEX;
+    problems.add(
+      `${label}, ${raw.source}: ${more} more entries skipped for the same kinds of reasons; ${regenerate}`,
+    );
+  }
   return { distribution, rank: TIER_RANK[candidate.tier] * 2 + (candidate.hoisted ? 1 : 0), entries };
 }
+
+/** How many skipped entries of one index are reported one by one; the rest are counted in one more message. */
+export const MAX_PROBLEMS_PER_INDEX = 20;
 
 interface IndexSource {
   rootDir: string;
