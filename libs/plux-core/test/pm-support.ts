@@ -71,6 +71,19 @@ export function ensureCoreBuilt(): void {
 }
 
 /**
+ * A private copy of the built `@plux/core` (package.json and dist/) for fixture plugins to import, so that a
+ * rebuild of this package while tests run (another terminal, watch mode) cannot pull it from under them.
+ */
+export function copyBuiltCore(): string {
+  ensureCoreBuilt();
+  const dir = join(makeTempDir('plux-core-copy-'), 'core');
+  mkdirSync(dir);
+  cpSync(join(CORE_ROOT, 'package.json'), join(dir, 'package.json'));
+  cpSync(join(CORE_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  return dir;
+}
+
+/**
  * Packs every fixture package with one `npm pack` run; returns `name@version` → absolute tarball path.
  * `tarball:<name>@<version>` dependency specs inside them become `file:<tarball>`.
  */
