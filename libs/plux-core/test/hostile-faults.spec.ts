@@ -46,7 +46,9 @@ function tempDir(): string {
 }
 
 beforeAll(ensureCoreBuilt);
-beforeEach(() => setLogSink(() => {}));
+beforeEach(() => {
+  setLogSink(() => {});
+});
 afterEach(() => {
   setLogSink();
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
