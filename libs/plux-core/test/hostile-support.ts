@@ -7,7 +7,8 @@
  * The model restates DESIGN.md's rules, not the runtime's code: an entry is listed when its package's index is an
  * object with `formatVersion` 1 and a `plugins` object, its namespace and name are acceptable, it is an object with a
  * string `module` that names an existing file inside the package (symlinks resolved) and a non-empty string
- * `export`. Among packages of one tier, the package name decides, then the path.
+ * `export`. A workspace package wins over the root's node_modules, which wins over a workspace package's own
+ * node_modules; within one of those, the package name decides, then the path.
  */
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,8 +31,10 @@ export interface EntrySpec {
 
 /** One generated package in `node_modules`. */
 export interface PackageSpec {
-  /** Its folder under node_modules (unique; `@scope/name` for a scoped one). */
+  /** Its folder under node_modules (unique; `@scope/name` for a scoped one), or its name in libs/ (`/` as `-`). */
   folder: string;
+  /** Where it is: a workspace package (libs/), the root's node_modules, or a workspace package's node_modules. */
+  place: 'workspace' | 'root' | 'nested';
   /** The package.json `name` value (anything; a non-string or empty one falls back to the folder name). */
   name: unknown;
   /** Where the index lives. */
@@ -141,6 +144,7 @@ const entrySpec: fc.Arbitrary<EntrySpec> = fc.record({
 export const packageSpec = (folder: string): fc.Arbitrary<PackageSpec> =>
   fc.record({
     folder: fc.constant(folder),
+    place: fc.constantFrom<PackageSpec['place']>('root', 'root', 'workspace', 'nested'),
     name: fc.oneof({ weight: 4, arbitrary: hostileKey }, { weight: 1, arbitrary: junk }),
     plux: fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom<PackageSpec['plux']>('inline', 'file') },
@@ -204,8 +208,9 @@ export interface WrittenTree {
 }
 
 /**
- * Writes `packages` into `<base>/tree/node_modules`, with `<base>/outside/evil.js` as the target of every escape
- * attempt, and `node_modules/@plux/core` linked to `coreRoot`. Returns the tree and the model's answer.
+ * Writes `packages` into a workspace at `<base>/tree` (libs/*; `libs/host` holds the nested packages), with
+ * `<base>/outside/evil.js` as the target of every escape attempt, and `node_modules/@plux/core` linked to
+ * `coreRoot`. Returns the tree and the model's answer.
  */
 export function writeTree(base: string, packages: PackageSpec[], coreRoot: string): WrittenTree {
   const root = join(base, 'tree');
@@ -215,16 +220,39 @@ export function writeTree(base: string, packages: PackageSpec[], coreRoot: strin
   symlinkSync(coreRoot, join(root, 'node_modules', '@plux', 'core'), 'dir');
   writeFileSync(
     join(root, 'package.json'),
-    JSON.stringify({ name: 'hostile-root', version: '1.0.0', private: true }),
+    JSON.stringify({ name: 'hostile-root', version: '1.0.0', private: true, workspaces: ['libs/*'] }),
+  );
+  mkdirSync(join(root, 'libs', 'host'), { recursive: true });
+  writeFileSync(
+    join(root, 'libs', 'host', 'package.json'),
+    JSON.stringify({ name: 'host', version: '1.0.0' }),
   );
   writeFileSync(join(outside, 'evil.js'), `${recordImport}\nexport const entry = 'evil';\n`);
   writeFileSync(join(outside, 'plux.json'), JSON.stringify({ formatVersion: 1, plugins: {} }));
 
-  const candidates: (ExpectedPlugin & { order: [string, string] })[] = [];
-  packages.forEach((pkg, p) => {
-    const dir = join(root, 'node_modules', ...pkg.folder.split('/'));
+  const candidates: (ExpectedPlugin & { order: [number, string, string] })[] = [];
+  packages.forEach((spec, p) => {
+    // Outside node_modules the test runner (vite, not plux and not Node) imports a module itself, and its resolver
+    // parses the package's package.json strictly (a depth limit, no odd numbers): there the hostile content goes in
+    // plux.json, which only plux reads, and a name that is not a string is written as null.
+    const pkg: PackageSpec =
+      spec.place !== 'workspace'
+        ? spec
+        : {
+            ...spec,
+            plux: spec.plux === 'inline' ? 'file' : spec.plux,
+            name: typeof spec.name === 'string' ? spec.name : null,
+          };
+    const inLibs = pkg.folder.replace('/', '-');
+    const dir = {
+      workspace: join(root, 'libs', inLibs),
+      root: join(root, 'node_modules', ...pkg.folder.split('/')),
+      nested: join(root, 'libs', 'host', 'node_modules', ...pkg.folder.split('/')),
+    }[pkg.place];
     mkdirSync(join(dir, 'dist'), { recursive: true });
-    const packageName = typeof pkg.name === 'string' && pkg.name !== '' ? pkg.name : pkg.folder;
+    // a package without a usable name is named after its folder (`@scope/name` inside node_modules)
+    const fallback = pkg.place === 'workspace' ? inLibs : pkg.folder;
+    const packageName = typeof pkg.name === 'string' && pkg.name !== '' ? pkg.name : fallback;
     const indexOk =
       pkg.formatVersion === 1 && Array.isArray(pkg.plugins) && ['inline', 'file'].includes(pkg.plux);
     // the index as JSON text, built by hand so that "__proto__" stays an own key
@@ -252,7 +280,7 @@ export function writeTree(base: string, packages: PackageSpec[], coreRoot: strin
               packageName,
               kind: shape.kind,
               exportName: shape.exportName,
-              order: [packageName, realpathSync(dir)],
+              order: [RANK[pkg.place], packageName, realpathSync(dir)],
             });
           }
         });
@@ -279,7 +307,9 @@ export function writeTree(base: string, packages: PackageSpec[], coreRoot: strin
     );
   });
 
-  candidates.sort((a, b) => compare(a.order[0], b.order[0]) || compare(a.order[1], b.order[1]));
+  candidates.sort(
+    (a, b) => a.order[0] - b.order[0] || compare(a.order[1], b.order[1]) || compare(a.order[2], b.order[2]),
+  );
   const winners = new Map<string, ExpectedPlugin>();
   for (const { order, ...plugin } of candidates) {
     void order;
@@ -291,6 +321,9 @@ export function writeTree(base: string, packages: PackageSpec[], coreRoot: strin
   );
   return { root, outside, expected };
 }
+
+/** DESIGN.md's precedence of where a package is: lower wins. */
+const RANK: Record<PackageSpec['place'], number> = { workspace: 0, root: 1, nested: 2 };
 
 /** The first line of every generated module: records that it was imported. */
 export const recordImport = '(globalThis.__hostileImports ??= []).push(import.meta.url);';
