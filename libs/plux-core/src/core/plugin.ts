@@ -29,6 +29,16 @@ export abstract class Plugin {
   static readonly [PLUGIN_CLASS] = true;
 
   /**
+   * `value instanceof Plugin` also holds for plugins built against another copy of `@plux/core` (their classes
+   * carry the same registered brand). For subclasses, `instanceof` keeps its usual meaning.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (this !== Plugin || typeof value !== 'object' || value === null) return false;
+    return hasBrand((value as { constructor?: unknown }).constructor, PLUGIN_CLASS);
+  }
+
+  /**
    * Whether the plugin should be loaded. Called after the plugin was created, before `load`; when it returns false
    * the plugin is disabled with the reason `Load condition for plugin was false`.
    */

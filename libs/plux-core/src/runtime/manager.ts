@@ -485,10 +485,19 @@ function specFromModule<P extends Plugin>(entryPoint: EntryPoint, outcome: Modul
         'run `plux discover` in that package to regenerate its plux.json',
     );
   }
-  const spec = resolvePluginSpec(outcome.exports[entryPoint.export], {
-    fallbackName: name,
-    source: value,
-  }) as PluginSpec<P>;
+  let spec: PluginSpec<P>;
+  try {
+    spec = resolvePluginSpec(outcome.exports[entryPoint.export], {
+      fallbackName: name,
+      source: value,
+    }) as PluginSpec<P>;
+  } catch (cause) {
+    throw fail(
+      `cannot resolve plugin ${namespace}:${name} (${where}): ${(cause as Error).message}; ` +
+        'run `plux discover` in that package to regenerate its plux.json',
+      cause,
+    );
+  }
   if (spec.namespace !== namespace || spec.name !== name) {
     throw fail(
       `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ` +

@@ -191,7 +191,13 @@ describe('PluginManager resolving entry points', () => {
     });
 
     await expect(manager.load('some')).rejects.toBeInstanceOf(PluginException);
-    expect(manager.getContainer('some').resolveError).toBeInstanceOf(PluginException);
+    const error = manager.getContainer('some').resolveError as PluginException;
+    expect(error).toBeInstanceOf(PluginException);
+    expect([error.namespace, error.pluginName]).toEqual([NS, 'some']);
+    expect(error.message).toMatch(
+      /^cannot resolve plugin test\.resolve:some \(package @plux-port\/not-a-plugin@1\.0\.0\)/,
+    );
+    expect(error.message).toMatch(/run `plux discover`/);
   });
 
   it('listPluginSpecs resolves every plugin of the namespace', async () => {
