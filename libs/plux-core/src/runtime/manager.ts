@@ -487,13 +487,11 @@ function specFromModule<P extends Plugin>(entryPoint: EntryPoint, outcome: Modul
   }
   let spec: PluginSpec<P>;
   try {
-    spec = resolvePluginSpec(outcome.exports[entryPoint.export], {
-      fallbackName: name,
-      source: value,
-    }) as PluginSpec<P>;
+    spec = resolvePluginSpec(outcome.exports[entryPoint.export], { fallbackName: name }) as PluginSpec<P>;
   } catch (cause) {
     throw fail(
-      `cannot resolve plugin ${namespace}:${name} (${where}): ${(cause as Error).message}; ` +
+      `cannot resolve plugin ${namespace}:${name}: export "${entryPoint.export}" of ${module} (${where}) is not a plugin: ` +
+        `${(cause as Error).message}; ` +
         'run `plux discover` in that package to regenerate its plux.json',
       cause,
     );

@@ -195,7 +195,7 @@ describe('PluginManager resolving entry points', () => {
     expect(error).toBeInstanceOf(PluginException);
     expect([error.namespace, error.pluginName]).toEqual([NS, 'some']);
     expect(error.message).toMatch(
-      /^cannot resolve plugin test\.resolve:some \(package @plux-port\/not-a-plugin@1\.0\.0\)/,
+      /^cannot resolve plugin test\.resolve:some: export "someMember" of .*plugins\.js \(entry point @plux-port\/not-a-plugin:\.\/plugins\.js#someMember\) is not a plugin/,
     );
     expect(error.message).toMatch(/run `plux discover`/);
   });
