@@ -1,22 +1,16 @@
-import { realpathSync } from 'node:fs';
-import { sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-import type { Distribution, EntryPoint, PluginFinder } from '../core/entry-point.js';
-import { isPluginError, PluginDisabled, PluginException, pluginNotFound } from '../core/errors.js';
+import type { EntryPoint, PluginFinder } from '../core/entry-point.js';
+import { isPluginError, PluginDisabled, pluginNotFound } from '../core/errors.js';
 import type { LifecycleHook, PluginLifecycleListener } from '../core/listener.js';
 import { log } from '../core/log.js';
-import {
-  createPlugin,
-  isPluginSpec,
-  resolvePluginSpec,
-  type Plugin,
-  type PluginSpec,
-} from '../core/plugin.js';
+import { createPlugin, isPluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
+import { Container, type PluginContainer } from './container.js';
 import { findDisabledRule } from './disabled.js';
 import { globalPluginFilter, type PluginFilter } from './filter.js';
 import { IndexPluginFinder } from './finder.js';
-import { rememberDistribution, resolveDistribution } from './metadata.js';
+import { rememberDistribution } from './metadata.js';
+import { importModule, specFromModule, type ModuleOutcome } from './resolve-entry-point.js';
+
+export type { PluginContainer } from './container.js';
 
 /** Options of {@link PluginManager}. */
 export interface PluginManagerOptions {
@@ -38,38 +32,6 @@ export interface LoadAllOptions {
   propagateExceptions?: boolean;
   /** How many plugins load at the same time. Default 1: one after another, in listing order, as in plux. */
   concurrency?: number;
-}
-
-/** The state of one plugin inside a {@link PluginManager} (plux's `PluginContainer`). */
-export interface PluginContainer<P extends Plugin = Plugin> {
-  /** The plugin's name. */
-  readonly name: string;
-  /** Where the plugin lives, when it came from an index. */
-  readonly entryPoint?: EntryPoint;
-  /** The plugin's spec, once resolved. */
-  readonly spec?: PluginSpec<P>;
-  /** The plugin, once created. */
-  readonly plugin?: P;
-  /** What the plugin's `load` returned. */
-  readonly loadValue?: unknown;
-  /** The module was imported and its export turned into a spec. */
-  readonly isResolved: boolean;
-  /** The spec's factory created the plugin. */
-  readonly isInit: boolean;
-  /** `load` returned. */
-  readonly isLoaded: boolean;
-  /** A filter, `shouldLoad()`, a listener or `PLUX_DISABLED` disabled the plugin. */
-  readonly isDisabled: boolean;
-  /** Why the plugin is disabled. */
-  readonly disabledReason?: string;
-  /** Why importing or resolving the plugin failed. */
-  readonly resolveError?: unknown;
-  /** Why creating the plugin failed. */
-  readonly initError?: unknown;
-  /** Why loading the plugin failed. */
-  readonly loadError?: unknown;
-  /** The package that provides the plugin. */
-  readonly distribution?: Distribution;
 }
 
 /**
@@ -391,116 +353,4 @@ export class PluginManager<P extends Plugin = Plugin> {
       }
     }
   }
-}
-
-class Container<P extends Plugin> implements PluginContainer<P> {
-  entryPoint?: EntryPoint;
-  spec?: PluginSpec<P>;
-  plugin?: P;
-  loadValue?: unknown;
-  isResolved = false;
-  isInit = false;
-  isLoaded = false;
-  isDisabled = false;
-  disabledReason?: string;
-  resolveError?: unknown;
-  initError?: unknown;
-  loadError?: unknown;
-  /** The error every later `load` rethrows. */
-  failure?: unknown;
-  pending?: Promise<P>;
-  resolving?: Promise<PluginSpec<P>>;
-  resolveNotified = false;
-
-  constructor(
-    readonly name: string,
-    from: { entryPoint?: EntryPoint; spec?: PluginSpec<P> },
-  ) {
-    if (from.entryPoint) this.entryPoint = from.entryPoint;
-    if (from.spec) {
-      this.spec = from.spec;
-      this.isResolved = true;
-    }
-  }
-
-  get distribution(): Distribution | undefined {
-    return this.entryPoint?.distribution ?? (this.spec ? resolveDistribution(this.spec) : undefined);
-  }
-}
-
-/** What importing one module gave: its exports, or why there are none. Never a rejection. */
-type ModuleOutcome =
-  { exports: Record<string, unknown> } | { missing: unknown } | { outside: string } | { failed: unknown };
-
-/**
- * Imports a plugin module once its real path is known to lie inside its package (checked here, symlinks resolved,
- * since the tree may have changed since the index was read).
- */
-async function importModule(module: string, root: string | undefined): Promise<ModuleOutcome> {
-  let real: string;
-  try {
-    real = realpathSync(module);
-  } catch (missing) {
-    return { missing };
-  }
-  if (root !== undefined && real !== root && !real.startsWith(root + sep)) return { outside: real };
-  try {
-    return { exports: (await import(pathToFileURL(real).href)) as Record<string, unknown> };
-  } catch (failed) {
-    return { failed };
-  }
-}
-
-/** Turns an entry point's export into a spec, or explains, naming the plugin, its package and the fix. */
-function specFromModule<P extends Plugin>(entryPoint: EntryPoint, outcome: ModuleOutcome): PluginSpec<P> {
-  const { namespace, name, module, value, distribution } = entryPoint;
-  const where = distribution
-    ? `package ${distribution.name}@${distribution.version}`
-    : `entry point ${value}`;
-  const fail = (message: string, cause?: unknown) =>
-    new PluginException(message, namespace, name, cause === undefined ? undefined : { cause });
-  if ('missing' in outcome) {
-    throw fail(
-      `cannot import plugin ${namespace}:${name}: module ${module} of ${where} does not exist; ` +
-        'rebuild the package, or run `plux discover` in it to regenerate its plux.json',
-      outcome.missing,
-    );
-  }
-  if ('outside' in outcome) {
-    throw fail(
-      `refusing to import plugin ${namespace}:${name}: module ${module} resolves to ${outcome.outside}, ` +
-        `outside ${where} (${distribution?.root})`,
-    );
-  }
-  if ('failed' in outcome) {
-    const reason = outcome.failed instanceof Error ? outcome.failed.message : String(outcome.failed);
-    throw fail(
-      `cannot import plugin ${namespace}:${name} from ${module} (${where}): ${reason}`,
-      outcome.failed,
-    );
-  }
-  if (!Object.prototype.hasOwnProperty.call(outcome.exports, entryPoint.export)) {
-    throw fail(
-      `cannot resolve plugin ${namespace}:${name}: module ${module} (${where}) has no export "${entryPoint.export}"; ` +
-        'run `plux discover` in that package to regenerate its plux.json',
-    );
-  }
-  let spec: PluginSpec<P>;
-  try {
-    spec = resolvePluginSpec(outcome.exports[entryPoint.export], { fallbackName: name }) as PluginSpec<P>;
-  } catch (cause) {
-    throw fail(
-      `cannot resolve plugin ${namespace}:${name}: export "${entryPoint.export}" of ${module} (${where}) is not a plugin: ` +
-        `${(cause as Error).message}; ` +
-        'run `plux discover` in that package to regenerate its plux.json',
-      cause,
-    );
-  }
-  if (spec.namespace !== namespace || spec.name !== name) {
-    throw fail(
-      `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ` +
-        `${spec.namespace}:${spec.name}; run \`plux discover\` in that package to regenerate its plux.json`,
-    );
-  }
-  return spec;
 }

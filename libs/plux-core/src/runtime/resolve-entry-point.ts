@@ -1,0 +1,87 @@
+import { realpathSync } from 'node:fs';
+import { sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { EntryPoint } from '../core/entry-point.js';
+import { PluginException } from '../core/errors.js';
+import { resolvePluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
+
+/** What importing one module gave: its exports, or why there are none. Never a rejection. */
+export type ModuleOutcome =
+  { exports: Record<string, unknown> } | { missing: unknown } | { outside: string } | { failed: unknown };
+
+/**
+ * Imports a plugin module once its real path is known to lie inside its package (checked here, symlinks resolved,
+ * since the tree may have changed since the index was read).
+ */
+export async function importModule(module: string, root: string | undefined): Promise<ModuleOutcome> {
+  let real: string;
+  try {
+    real = realpathSync(module);
+  } catch (missing) {
+    return { missing };
+  }
+  if (root !== undefined && real !== root && !real.startsWith(root + sep)) return { outside: real };
+  try {
+    return { exports: (await import(pathToFileURL(real).href)) as Record<string, unknown> };
+  } catch (failed) {
+    return { failed };
+  }
+}
+
+/** Turns an entry point's export into a spec, or explains, naming the plugin, its package and the fix. */
+export function specFromModule<P extends Plugin>(
+  entryPoint: EntryPoint,
+  outcome: ModuleOutcome,
+): PluginSpec<P> {
+  const { namespace, name, module, value, distribution } = entryPoint;
+  const where = distribution
+    ? `package ${distribution.name}@${distribution.version}`
+    : `entry point ${value}`;
+  const fail = (message: string, cause?: unknown) =>
+    new PluginException(message, namespace, name, cause === undefined ? undefined : { cause });
+  if ('missing' in outcome) {
+    throw fail(
+      `cannot import plugin ${namespace}:${name}: module ${module} of ${where} does not exist; ` +
+        'rebuild the package, or run `plux discover` in it to regenerate its plux.json',
+      outcome.missing,
+    );
+  }
+  if ('outside' in outcome) {
+    throw fail(
+      `refusing to import plugin ${namespace}:${name}: module ${module} resolves to ${outcome.outside}, ` +
+        `outside ${where} (${distribution?.root})`,
+    );
+  }
+  if ('failed' in outcome) {
+    const reason = outcome.failed instanceof Error ? outcome.failed.message : String(outcome.failed);
+    throw fail(
+      `cannot import plugin ${namespace}:${name} from ${module} (${where}): ${reason}`,
+      outcome.failed,
+    );
+  }
+  if (!Object.prototype.hasOwnProperty.call(outcome.exports, entryPoint.export)) {
+    throw fail(
+      `cannot resolve plugin ${namespace}:${name}: module ${module} (${where}) has no export "${entryPoint.export}"; ` +
+        'run `plux discover` in that package to regenerate its plux.json',
+    );
+  }
+  let spec: PluginSpec<P>;
+  try {
+    spec = resolvePluginSpec(outcome.exports[entryPoint.export], { fallbackName: name }) as PluginSpec<P>;
+  } catch (cause) {
+    throw fail(
+      `cannot resolve plugin ${namespace}:${name}: export "${entryPoint.export}" of ${module} (${where}) is not a plugin: ` +
+        `${(cause as Error).message}; ` +
+        'run `plux discover` in that package to regenerate its plux.json',
+      cause,
+    );
+  }
+  if (spec.namespace !== namespace || spec.name !== name) {
+    throw fail(
+      `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ` +
+        `${spec.namespace}:${spec.name}; run \`plux discover\` in that package to regenerate its plux.json`,
+    );
+  }
+  return spec;
+}
