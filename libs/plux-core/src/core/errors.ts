@@ -1,5 +1,7 @@
 import { ERROR_KINDS } from './brand.js';
 
+const PLUX_ERROR_CLASSES = new Set(['PluginException', 'PluginDisabled', 'PluginNotFound']);
+
 /**
  * Base class of every error plux raises about a plugin.
  *
@@ -28,7 +30,9 @@ export class PluginException extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as Record<symbol, unknown>)[ERROR_KINDS];
-    if (Array.isArray(kinds)) return kinds.includes(this.name);
+    // Across copies, plux's own classes are recognised by name; any other subclass by its prototype chain, so two
+    // unrelated user classes that share a name never pass for each other.
+    if (Array.isArray(kinds) && PLUX_ERROR_CLASSES.has(this.name)) return kinds.includes(this.name);
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }

@@ -4,6 +4,8 @@ import { Plugin, PluginSpec } from './plugin.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (...args: any[]) => any;
 
+const conditions = new WeakMap<object, Pick<FunctionPluginOptions, 'shouldLoad' | 'load'>>();
+
 /** Options of {@link plugin}. */
 export interface FunctionPluginOptions {
   /** The namespace of the plugin. */
@@ -24,9 +26,11 @@ export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin 
   constructor(
     /** The wrapped function. */
     readonly fn: F,
-    private readonly options: Pick<FunctionPluginOptions, 'shouldLoad' | 'load'> = {},
+    options: Pick<FunctionPluginOptions, 'shouldLoad' | 'load'> = {},
   ) {
     super();
+    // Kept out of the declared type (no private field) so two versions of @plux/core stay assignable.
+    conditions.set(this, options);
   }
 
   /** Calls the wrapped function. */
@@ -35,13 +39,13 @@ export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin 
   }
 
   override shouldLoad(): boolean | Promise<boolean> {
-    const { shouldLoad } = this.options;
+    const { shouldLoad } = conditions.get(this) ?? {};
     if (shouldLoad === undefined) return true;
     return typeof shouldLoad === 'function' ? shouldLoad() : shouldLoad;
   }
 
   override load(...args: unknown[]): unknown {
-    return this.options.load?.(...args);
+    return conditions.get(this)?.load?.(...args);
   }
 }
 

@@ -68,7 +68,10 @@ export type PluginFactory<P extends Plugin = Plugin> = (new () => P) | (() => P 
  * ```
  */
 export class PluginSpec<P extends Plugin = Plugin> {
-  readonly [PLUGIN_SPEC] = true;
+  /** `instanceof PluginSpec` also holds for specs made by another copy of `@plux/core`. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, PLUGIN_SPEC);
+  }
 
   /**
    * @throws TypeError when `namespace` or `name` is not a string, or `factory` is not a function.
@@ -93,6 +96,10 @@ export class PluginSpec<P extends Plugin = Plugin> {
     return `PluginSpec(${this.namespace}:${this.name} = ${this.factory.name || 'anonymous'})`;
   }
 }
+
+// The brand lives on the prototype, outside the declared type, so that specs of two versions of @plux/core stay
+// assignable to each other in TypeScript.
+Object.defineProperty(PluginSpec.prototype, PLUGIN_SPEC, { value: true });
 
 /** Whether `value` is a `PluginSpec` from any copy of `@plux/core`. */
 export function isPluginSpec(value: unknown): value is PluginSpec {

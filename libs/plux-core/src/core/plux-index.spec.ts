@@ -110,6 +110,19 @@ describe('parseIndex', () => {
   });
 });
 
+describe('parseIndex problems', () => {
+  it('escape a rejected name that holds control characters, so a hostile index cannot drive the terminal', () => {
+    const { plugins, problems } = parseIndex({
+      formatVersion: 1,
+      plugins: { ns: { 'evil\u001b[2J': { module: './a.js', export: 'a' } } },
+    });
+    expect(plugins).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('plugin ns:"evil\\u001b[2J"');
+    expect(problems[0]).not.toContain('\u001b');
+  });
+});
+
 describe('checkModulePath', () => {
   it.each([
     ['./dist/a.js', undefined],

@@ -68,7 +68,7 @@ export function parseIndex(raw: unknown): ParsedIndex {
     for (const [name, entry] of Object.entries(entries)) {
       const problem = checkName(name) ?? checkEntry(entry, moduleChecks);
       if (problem) {
-        problems.push(`plugin ${namespace}:${name}: ${problem}`);
+        problems.push(`plugin ${namespace}:${printable(name)}: ${problem}`);
         continue;
       }
       const { module, export: exportName } = entry as PluxIndexEntry;
@@ -153,6 +153,12 @@ function checkEntry(entry: unknown, moduleChecks: Map<string, string | undefined
   }
   if (!moduleChecks.has(module)) moduleChecks.set(module, checkModulePath(module));
   return moduleChecks.get(module);
+}
+
+/** A name as it can be printed: quoted and escaped when it holds control characters (a terminal escape, say). */
+function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

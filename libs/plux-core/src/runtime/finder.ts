@@ -91,7 +91,7 @@ export class IndexPluginFinder implements PluginFinder {
 
   #get(readCache = true): IndexView {
     if (this.#scan) return this.#scan;
-    const useCache = this.#cache ?? process.env['PLUX_NO_CACHE'] !== '1';
+    const useCache = this.#cache ?? !/^(1|true|yes|on)$/i.test(process.env['PLUX_NO_CACHE'] ?? '');
     const scan = loadIndexScan(this.cwd, { useCache, readCache });
     for (const problem of scan.problems) warnOnce(problem);
     for (const warning of shadowWarnings(scan.shadowed)) warnOnce(warning);

@@ -1,8 +1,8 @@
 import type { EntryPoint, PluginFinder } from '../core/entry-point.js';
-import { isPluginError, PluginDisabled, pluginNotFound } from '../core/errors.js';
+import { isPluginError, PluginDisabled, PluginException, pluginNotFound } from '../core/errors.js';
 import type { LifecycleHook, PluginLifecycleListener } from '../core/listener.js';
 import { log } from '../core/log.js';
-import { createPlugin, isPluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
+import { createPlugin, describe, isPluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
 import { Container, type PluginContainer } from './container.js';
 import { findDisabledRule } from './disabled.js';
 import { globalPluginFilter, type PluginFilter } from './filter.js';
@@ -135,7 +135,6 @@ export class PluginManager<P extends Plugin = Plugin> {
    */
   async loadAll(options: LoadAllOptions = {}): Promise<P[]> {
     const containers = [...this.#index().values()];
-    this.#prefetchModules(containers);
     const loaded = new Array<P | undefined>(containers.length);
     let firstError: { error: unknown } | undefined;
     let next = 0;
@@ -156,7 +155,9 @@ export class PluginManager<P extends Plugin = Plugin> {
         }
       }
     };
-    const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, containers.length));
+    const requested = options.concurrency ?? 1;
+    const concurrency =
+      Number.isFinite(requested) && requested >= 1 ? Math.min(Math.floor(requested), containers.length) : 1;
     await Promise.all(Array.from({ length: concurrency }, worker));
     if (firstError) throw firstError.error;
     return loaded.filter((p): p is P => p !== undefined);
@@ -169,7 +170,9 @@ export class PluginManager<P extends Plugin = Plugin> {
       try {
         specs.push(await this.#resolve(container));
       } catch (error) {
-        log.error(`cannot resolve plugin ${this.namespace}:${container.name}`, error);
+        this.#settleFailure(container, error);
+        if (isPluginError(error, 'PluginDisabled')) log.debug((error as Error).message);
+        else log.error(`cannot resolve plugin ${this.namespace}:${container.name}`, error);
       }
     }
     return specs;
@@ -182,18 +185,6 @@ export class PluginManager<P extends Plugin = Plugin> {
       this.#modules.set(entryPoint.module, outcome);
     }
     return outcome;
-  }
-
-  /**
-   * Starts importing the modules of the plugins that `loadAll` is about to load, all at once: Node overlaps reading
-   * and compiling them, while the lifecycle itself still runs plugin by plugin. Outcomes are kept for `#resolve`.
-   */
-  #prefetchModules(containers: Container<P>[]): void {
-    for (const c of containers) {
-      if (!c.entryPoint || c.spec || c.isDisabled || c.failure !== undefined) continue;
-      if (findDisabledRule(this.namespace, c.name)) continue;
-      void this.#importModule(c.entryPoint);
-    }
   }
 
   #index(): Map<string, Container<P>> {
@@ -243,7 +234,16 @@ export class PluginManager<P extends Plugin = Plugin> {
 
       if (!container.isInit) {
         try {
-          container.plugin = await createPlugin(spec);
+          const created: unknown = await createPlugin(spec);
+          if (!isPluginLike(created)) {
+            throw new PluginException(
+              `the factory of plugin ${namespace}:${name} returned ${describe(created)}, not a plugin; ` +
+                'return an instance of a class extending Plugin (it needs shouldLoad() and load())',
+              namespace,
+              name,
+            );
+          }
+          container.plugin = created as P;
           container.isInit = true;
           await this.#fire('onInitAfter', spec, container.plugin);
         } catch (error) {
@@ -272,17 +272,26 @@ export class PluginManager<P extends Plugin = Plugin> {
         throw error;
       }
     } catch (error) {
-      if (isPluginError(error, 'PluginDisabled')) {
-        container.isDisabled = true;
-        container.disabledReason = (error as PluginDisabled).reason;
-      } else {
-        container.failure = error;
-      }
+      this.#settleFailure(container, error);
       throw error;
     }
   }
 
+  /** Records why a plugin will not load: every later `load` (or resolve) rethrows it. */
+  #settleFailure(container: Container<P>, error: unknown): void {
+    if (isPluginError(error, 'PluginDisabled')) {
+      container.isDisabled = true;
+      container.disabledReason = (error as PluginDisabled).reason;
+    } else {
+      container.failure = error;
+    }
+  }
+
   async #resolve(container: Container<P>): Promise<PluginSpec<P>> {
+    // A verdict reached earlier (by load or listPluginSpecs) stands, whichever path asks again.
+    if (container.isDisabled)
+      throw new PluginDisabled(this.namespace, container.name, container.disabledReason);
+    if (container.failure !== undefined) throw container.failure;
     if (container.spec) {
       if (!container.resolveNotified) {
         container.resolveNotified = true;
@@ -353,4 +362,10 @@ export class PluginManager<P extends Plugin = Plugin> {
       }
     }
   }
+}
+
+function isPluginLike(value: unknown): value is Plugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const { shouldLoad, load } = value as Partial<Plugin>;
+  return typeof shouldLoad === 'function' && typeof load === 'function';
 }
