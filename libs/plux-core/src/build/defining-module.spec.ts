@@ -96,4 +96,18 @@ describe('chooseDefiningExport', () => {
     );
     expect(chooseDefiningExport([site('default')], graph, {})).toEqual(site('default'));
   });
+
+  it('names an inline-arrow plugin after the export its module declares, not an alias of it', () => {
+    const { root, at } = sources({
+      'dist/a.js':
+        "export const deploy = plugin({ namespace: 'ns' }, () => 'x');\nexport { deploy as alias };\n",
+    });
+    const site = (exportName: string) => ({ file: at('dist/a.js'), exportName });
+    const arrow = () => 'x';
+    Object.defineProperty(arrow, 'name', { value: '' });
+
+    expect(chooseDefiningExport([site('alias'), site('deploy')], new ModuleGraph(root), arrow)).toEqual(
+      site('deploy'),
+    );
+  });
 });

@@ -104,7 +104,11 @@ export function chooseDefiningExport(
     file = (declaring.length ? declaring : pool)[0]!;
   }
   const ownName = typeof value === 'function' ? value.name : undefined;
-  const rank = (name: string) => (name === ownName ? 0 : name === 'default' ? 2 : 1);
+  const source = graph.source(file);
+  // the value's own name, then the name the module declares it under (`export const deploy = plugin(…, () => …)`
+  // beside `export { deploy as alias }`), then any other named export, then `default`
+  const rank = (name: string) =>
+    name === ownName ? 0 : name === 'default' ? 3 : declares(source, name) ? 1 : 2;
   const inFile = sites.filter((s) => s.file === file);
   inFile.sort((a, b) => rank(a.exportName) - rank(b.exportName) || compare(a.exportName, b.exportName));
   return inFile[0]!;
