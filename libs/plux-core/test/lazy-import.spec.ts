@@ -10,7 +10,7 @@
  * chunk they were bundled into.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,11 +42,13 @@ interface Loads {
 
 let loads: Loads;
 let stderr: string;
+let logDir: string;
 
 beforeAll(() => {
   if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
   const workspace = copyFixture('npm-workspace');
-  const log = join(realpathSync(mkdtempSync(join(tmpdir(), 'plux-loads-'))), 'loads.txt');
+  logDir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-loads-')));
+  const log = join(logDir, 'loads.txt');
   const child = spawnSync(process.execPath, [join(FIXTURES, 'lazy-import-child.mjs'), workspace], {
     encoding: 'utf8',
     env: { ...process.env, PLUX_LOAD_LOG: log, PLUX_NO_CACHE: '1', PLUX_LOG: 'silent', NODE_OPTIONS: '' },
@@ -55,7 +57,10 @@ beforeAll(() => {
   loads = JSON.parse(child.stdout) as Loads;
   stderr = child.stderr;
 });
-afterAll(removeFixtures);
+afterAll(() => {
+  removeFixtures();
+  rmSync(logDir, { recursive: true, force: true });
+});
 
 describe("import('@plux/core')", () => {
   it('loads the built runtime: the manager, the finder and the core contracts', () => {

@@ -177,7 +177,13 @@ export function install(tool: Tool, root: string): number {
   } else {
     run(process.execPath, [TOOLS.yarn, 'install'], {
       cwd: root,
-      env: { YARN_ENABLE_GLOBAL_CACHE: 'false', YARN_CACHE_FOLDER: join(root, '..', 'yarn-cache') },
+      // berry mirrors every package into ~/.yarn/berry/cache unless its global folder is elsewhere: keep it here
+      env: {
+        YARN_ENABLE_GLOBAL_CACHE: 'false',
+        YARN_ENABLE_MIRROR: 'false',
+        YARN_CACHE_FOLDER: join(root, '..', 'yarn-cache'),
+        YARN_GLOBAL_FOLDER: join(root, '..', 'yarn-global'),
+      },
     });
   }
   return performance.now() - started;
