@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { setLogSink } from '../src/core/log.js';
+import { PluginNotFound } from '../src/core/errors.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
+import { PluginManager } from '../src/runtime/manager.js';
 import { breakWorkspace, expectedProblems } from './fixtures/break-workspace.js';
 import { copyFixture, removeFixtures } from './fixtures/copy-fixture.js';
 
@@ -53,6 +55,20 @@ describe('IndexPluginFinder on bad input', () => {
         'constructor:__proto__',
       ].sort(),
     );
+  });
+
+  it('says why when load asks for a plugin whose index entry was skipped', async () => {
+    const root = copyFixture('npm-workspace');
+    breakWorkspace(root);
+    const manager = new PluginManager('bad.entries', {
+      finder: new IndexPluginFinder({ cwd: root, cache: false }),
+    });
+    const error = await manager.load('no-module').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginNotFound);
+    expect((error as Error).message).toMatch(
+      /^no plugin named no-module in namespace bad\.entries; available: .*; an index entry of that name was skipped: @acme\/bad-entries@1\.0\.0 .*module \.\/lib\/nope\.js does not exist/,
+    );
+    await expect(manager.load('nothing-like-it')).rejects.toThrow(/available: [^;]*$/);
   });
 
   it('never lists an entry whose module leaves its package', () => {

@@ -62,11 +62,17 @@ export function pluginNotFound(
   namespace: string,
   name: string,
   available: readonly string[],
+  skipped?: string,
 ): PluginNotFound {
   const known = available.length
     ? `available: ${available.join(', ')}`
     : 'the namespace has no plugins (is the package installed, and does its plux.json list them?)';
-  return new PluginNotFound(`no plugin named ${name} in namespace ${namespace}; ${known}`, namespace, name);
+  const why = skipped ? `; an index entry of that name was skipped: ${skipped}` : '';
+  return new PluginNotFound(
+    `no plugin named ${name} in namespace ${namespace}; ${known}${why}`,
+    namespace,
+    name,
+  );
 }
 
 /** Whether `error` is a plux error of the given class name, from any copy of `@plux/core`. */

@@ -209,8 +209,16 @@ export class PluginManager<P extends Plugin = Plugin> {
 
   #require(name: string): Container<P> {
     const container = this.#index().get(name);
-    if (!container) throw pluginNotFound(this.namespace, name, this.listNames());
+    if (!container) throw pluginNotFound(this.namespace, name, this.listNames(), this.#skippedEntry(name));
     return container;
+  }
+
+  /** Why the finder left out an index entry of this name (a module not built yet, say), if it did. */
+  #skippedEntry(name: string): string | undefined {
+    const finder = this.finder as PluginFinder & { listProblems?(): string[] };
+    if (typeof finder.listProblems !== 'function') return undefined;
+    const marker = `plugin ${this.namespace}:${name}:`;
+    return finder.listProblems().find((problem) => problem.includes(marker));
   }
 
   async #loadContainer(container: Container<P>): Promise<P> {
