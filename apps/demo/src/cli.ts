@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { PluginNotFound } from '@plux/core';
 
-import { createCommandManager, type CommandIO } from './command.js';
+import { createCommandManager, UsageError, type CommandIO } from './command.js';
 import { usage } from './commands/help.js';
 import { appVersion } from './paths.js';
 import { createStyle } from './term.js';
@@ -79,5 +79,12 @@ async function run(argv: readonly string[], io: CommandIO): Promise<number> {
     io.stdout.write(`${usage(name, info, createStyle(io.stdout, io.env)).join('\n')}\n`);
     return 0;
   }
-  return command.call({ values: parsed.values, positionals: parsed.positionals }, io);
+  try {
+    return await command.call({ values: parsed.values, positionals: parsed.positionals }, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${errors.red(`minicloud ${name}:`)} ${error.message}\n`);
+    io.stderr.write(`${usage(name, info, errors).join('\n')}\n`);
+    return 2;
+  }
 }

@@ -1,9 +1,10 @@
 import type { ParseArgsConfig } from 'node:util';
 
-import { SERVICES_ENV } from '@minicloud/api';
+import { PORT_ENV, readConfig, SERVICES_ENV, type MinicloudConfig } from '@minicloud/api';
 import { plugin, PluginManager, type FunctionPlugin, type PluginSpec } from '@plux/core';
 
 import { appRoot } from './paths.js';
+import { unknownServicesWarning, type ServiceRow } from './services.js';
 import { createStyle, type Output, type Style } from './term.js';
 
 /** The plux namespace of minicloud's CLI commands: `minicloud <name>` loads the plugin `<name>` and runs it. */
@@ -89,6 +90,54 @@ export function writeLines(output: Output, lines: readonly string[]): void {
 export function applyServicesOption(args: CommandArgs, io: CommandIO): void {
   const { services } = args.values;
   if (typeof services === 'string') io.env[SERVICES_ENV] = services;
+}
+
+/**
+ * Warns on stderr about the names in the service selection that no service plugin has (`--services s3,nope`): the
+ * command goes on with the known ones.
+ */
+export function warnUnknownServices(
+  rows: readonly ServiceRow[],
+  selection: readonly string[] | undefined,
+  io: CommandIO,
+): void {
+  const warning = unknownServicesWarning(rows, selection);
+  if (warning)
+    io.stderr.write(`${styleFor(io, io.stderr).yellow('minicloud:')} ${warning}
+`);
+}
+
+/**
+ * A mistake in how the command was called (a bad option value): `minicloud` prints the message and the command's
+ * usage and exits with 2.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * Reads minicloud's configuration from the environment, with the command's `--port` (else `defaultPort`, else
+ * `MINICLOUD_PORT`) as the port.
+ *
+ * @throws UsageError naming `--port` or `MINICLOUD_PORT`, whichever holds a value that is not a port number.
+ */
+export function readCommandConfig(args: CommandArgs, io: CommandIO, defaultPort?: string): MinicloudConfig {
+  const { port } = args.values;
+  if (typeof port === 'string' && !isPortNumber(port)) {
+    throw new UsageError(`--port ${port} is not a port number (0-65535; 0 picks a free port)`);
+  }
+  const chosen = typeof port === 'string' ? port : defaultPort;
+  try {
+    return readConfig({ ...io.env, ...(chosen !== undefined && { [PORT_ENV]: chosen }) });
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`${error.message}; fix or unset ${PORT_ENV}`);
+    throw error;
+  }
+}
+
+function isPortNumber(value: string): boolean {
+  const port = Number(value);
+  return /^\d+$/.test(value.trim()) && port >= 0 && port <= 65535;
 }
 
 /** Options most commands share. */

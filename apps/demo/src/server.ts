@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { RoutedResponse, ServiceRouter } from '@minicloud/api';
+import { PORT_ENV, type RoutedResponse, type ServiceRouter } from '@minicloud/api';
 
 import type { ServiceRow } from './services.js';
 
@@ -81,6 +81,20 @@ export async function startServer(options: StartServerOptions): Promise<Miniclou
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * What to tell the user when the server could not listen on `port`, or `undefined` for an error that needs its
+ * stack. The default port is LocalStack's, so a running LocalStack is the usual reason it is taken.
+ */
+export function describeListenError(error: unknown, port: number): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return `port ${port} is in use; pass --port 0 for a free one (or ${PORT_ENV})`;
+  }
+  if (code === 'EACCES')
+    return `port ${port} is not allowed here; pass --port 0 for a free one (or ${PORT_ENV})`;
+  return undefined;
 }
 
 /** The body of `GET /_minicloud/health`. */

@@ -3,7 +3,7 @@ import { PluginSpec, type PluginFinder } from '@plux/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { PluginReport } from './report.js';
-import { loadServices } from './services.js';
+import { loadServices, unknownServicesWarning } from './services.js';
 
 class EchoService extends ServicePlugin {
   static override pluginName = 'echo';
@@ -81,5 +81,23 @@ describe('loadServices', () => {
     });
     // one aligned log: the plugin ids start at the same column on every line
     expect(new Set(lines.map((l) => l.indexOf('minicloud.services:')))).toEqual(new Set([12]));
+  });
+});
+
+describe('unknownServicesWarning', () => {
+  const rows = ['s3', 'kv', 'secrets', 'queue'].map((name) => ({ name }));
+
+  it('names the selected services no plugin has, and the known ones, sorted', () => {
+    expect(unknownServicesWarning(rows, ['s3', 'nope'])).toBe(
+      'unknown service nope (known: kv, queue, s3, secrets)',
+    );
+    expect(unknownServicesWarning(rows, ['nope', 'sqs'])).toBe(
+      'unknown services nope, sqs (known: kv, queue, s3, secrets)',
+    );
+  });
+
+  it('says nothing when every name is known or every service is selected', () => {
+    expect(unknownServicesWarning(rows, ['s3', 'queue'])).toBeUndefined();
+    expect(unknownServicesWarning(rows, undefined)).toBeUndefined();
   });
 });

@@ -79,6 +79,26 @@ export async function loadServices(options: LoadServicesOptions): Promise<Servic
   });
 }
 
+/**
+ * The warning for names in the service selection (`--services` or `MINICLOUD_SERVICES`) that no service plugin
+ * has, e.g. a typo, or `undefined` when every name is known. A warning, not an error: the known ones still load.
+ *
+ * @example
+ * ```ts
+ * unknownServicesWarning(rows, ['s3', 'nope']); // 'unknown service nope (known: kv, queue, s3, secrets)'
+ * ```
+ */
+export function unknownServicesWarning(
+  rows: readonly Pick<ServiceRow, 'name'>[],
+  selection: readonly string[] | undefined,
+): string | undefined {
+  const known = rows.map((r) => r.name).sort();
+  const unknown = (selection ?? []).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return undefined;
+  const list = known.length ? known.join(', ') : 'none: no service plugin was found';
+  return `unknown service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${list})`;
+}
+
 /** plux's generic reason for a `shouldLoad()` that said no, with the configuration that made it say so. */
 function explainDisabled(name: string, reason: string, env: Record<string, string | undefined>): string {
   const selection = describeServiceSelection(name, env);

@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { cleanEnv, minicloud, minicloudBin, workspaceRoot } from './support.js';
+import { cleanEnv, minicloud, minicloudBin, run, workspaceRoot } from './support.js';
 
 interface ServiceJson {
   name: string;
@@ -209,6 +213,62 @@ describe('minicloud, the built program', () => {
     expect(new Set(plugins.map((p) => p.namespace))).toEqual(
       new Set(['minicloud.commands', 'minicloud.services', 'minicloud.examples']),
     );
+  });
+
+  it('says the port is taken, without a stack, exit code 1', async () => {
+    const occupier = createServer();
+    await new Promise<void>((resolve) => occupier.listen(0, '127.0.0.1', resolve));
+    const { port } = occupier.address() as AddressInfo;
+    try {
+      const result = await minicloud(['serve', '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `minicloud: port ${port} is in use; pass --port 0 for a free one (or MINICLOUD_PORT)\n`,
+      );
+    } finally {
+      occupier.close();
+    }
+  });
+
+  it('answers a --port that is not a port number as a usage error naming the flag, exit code 2', async () => {
+    for (const port of ['abc', '99999']) {
+      const result = await minicloud(['serve', '--port', port]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `minicloud serve: --port ${port} is not a port number (0-65535; 0 picks a free port)`,
+      );
+      expect(result.stderr).toContain('usage: minicloud serve [options]');
+      expect(result.stderr).not.toContain('RangeError');
+    }
+    const fromEnv = await minicloud(['serve'], { MINICLOUD_PORT: 'abc' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('MINICLOUD_PORT=abc is not a port number');
+    expect(fromEnv.stderr).toContain('fix or unset MINICLOUD_PORT');
+  });
+
+  it('warns about a selected service no plugin has and goes on with the others', async () => {
+    const result = await minicloud(['services', '--json', '--services', 's3,nope']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('minicloud: unknown service nope (known: kv, queue, s3, secrets)\n');
+    const states = (JSON.parse(result.stdout) as ServiceJson[]).map((s) => `${s.name} ${s.state}`);
+    expect(states).toEqual(['kv disabled', 'queue disabled', 's3 running', 'secrets disabled']);
+  });
+
+  it('says how to build when it is run before the build (dist/ missing), exit code 1', async () => {
+    const unbuilt = mkdtempSync(join(tmpdir(), 'minicloud-unbuilt-'));
+    try {
+      mkdirSync(join(unbuilt, 'bin'));
+      copyFileSync(minicloudBin, join(unbuilt, 'bin', 'minicloud.js'));
+      writeFileSync(join(unbuilt, 'package.json'), JSON.stringify({ type: 'module' }));
+      const result = await run(process.execPath, [join(unbuilt, 'bin', 'minicloud.js'), 'tour']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^minicloud is not built yet: run `npm run demo` \(or `npx nx run demo:build`\) first\n/,
+      );
+      expect(result.stderr).not.toContain('    at ');
+    } finally {
+      rmSync(unbuilt, { recursive: true, force: true });
+    }
   });
 
   it('answers an unknown command with the commands that exist, exit code 2', async () => {

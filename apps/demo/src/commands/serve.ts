@@ -1,11 +1,19 @@
 import { once } from 'node:events';
 
-import { createRouter, readConfig, SERVICES_ENV } from '@minicloud/api';
+import { createRouter, SERVICES_ENV } from '@minicloud/api';
 
-import { applyServicesOption, defineCommand, sharedOptions, styleFor, writeLines } from '../command.js';
+import {
+  applyServicesOption,
+  defineCommand,
+  readCommandConfig,
+  sharedOptions,
+  styleFor,
+  warnUnknownServices,
+  writeLines,
+} from '../command.js';
 import { appVersion } from '../paths.js';
 import { PluginReport } from '../report.js';
-import { startServer } from '../server.js';
+import { describeListenError, startServer, type MinicloudServer } from '../server.js';
 import { loadServices } from '../services.js';
 import { formatServices, servicesJson } from '../views.js';
 
@@ -26,10 +34,7 @@ export const serve = defineCommand(
   },
   async function serve(args, io) {
     applyServicesOption(args, io);
-    const config = readConfig({
-      ...io.env,
-      ...(typeof args.values.port === 'string' && { MINICLOUD_PORT: args.values.port }),
-    });
+    const config = readCommandConfig(args, io);
     const errStyle = styleFor(io, io.stderr);
     const report = new PluginReport({
       ...(args.values.verbose && {
@@ -38,8 +43,17 @@ export const serve = defineCommand(
     });
     const router = createRouter();
     const services = await loadServices({ router, config, report, env: io.env });
+    warnUnknownServices(services, config.services, io);
     const version = appVersion();
-    const server = await startServer({ router, services, host: config.host, port: config.port, version });
+    let server: MinicloudServer;
+    try {
+      server = await startServer({ router, services, host: config.host, port: config.port, version });
+    } catch (error) {
+      const message = describeListenError(error, config.port);
+      if (message === undefined) throw error;
+      writeLines(io.stderr, [`${errStyle.red('minicloud:')} ${message}`]);
+      return 1;
+    }
 
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify({ url: server.url, version, services: servicesJson(services) })}\n`);

@@ -1,6 +1,13 @@
 import { createRouter, readConfig } from '@minicloud/api';
 
-import { applyServicesOption, defineCommand, sharedOptions, styleFor, writeLines } from '../command.js';
+import {
+  applyServicesOption,
+  defineCommand,
+  sharedOptions,
+  styleFor,
+  warnUnknownServices,
+  writeLines,
+} from '../command.js';
 import { PluginReport } from '../report.js';
 import { loadServices } from '../services.js';
 import { formatServices, servicesJson } from '../views.js';
@@ -18,12 +25,9 @@ export const services = defineCommand(
   async function services(args, io) {
     applyServicesOption(args, io);
     const report = new PluginReport();
-    const rows = await loadServices({
-      router: createRouter(),
-      config: readConfig(io.env),
-      report,
-      env: io.env,
-    });
+    const config = readConfig(io.env);
+    const rows = await loadServices({ router: createRouter(), config, report, env: io.env });
+    warnUnknownServices(rows, config.services, io);
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(servicesJson(rows), null, 2)}\n`);
     } else {

@@ -1,12 +1,20 @@
-import { createRouter, EXAMPLES_NAMESPACE, readConfig, SERVICES_ENV, type Example } from '@minicloud/api';
+import { createRouter, EXAMPLES_NAMESPACE, SERVICES_ENV, type Example } from '@minicloud/api';
 import { PluginManager, type FunctionPlugin } from '@plux/core';
 
 import { RecordingClient } from '../client.js';
-import { applyServicesOption, defineCommand, sharedOptions, styleFor, writeLines } from '../command.js';
+import {
+  applyServicesOption,
+  defineCommand,
+  readCommandConfig,
+  sharedOptions,
+  styleFor,
+  warnUnknownServices,
+  writeLines,
+} from '../command.js';
 import { loadPlugins } from '../load.js';
 import { appRoot, appVersion } from '../paths.js';
 import { PluginReport } from '../report.js';
-import { startServer } from '../server.js';
+import { describeListenError, startServer, type MinicloudServer } from '../server.js';
 import { loadServices, type ServiceRow } from '../services.js';
 import { formatTable, type Style } from '../term.js';
 import { formatServices, servicesJson } from '../views.js';
@@ -32,13 +40,21 @@ export const tour = defineCommand(
   },
   async function tour(args, io) {
     applyServicesOption(args, io);
-    const port = typeof args.values.port === 'string' ? args.values.port : '0';
-    const config = readConfig({ ...io.env, MINICLOUD_PORT: port });
+    const config = readCommandConfig(args, io, '0');
     const report = new PluginReport();
     const router = createRouter();
     const services = await loadServices({ router, config, report, env: io.env });
+    warnUnknownServices(services, config.services, io);
     const version = appVersion();
-    const server = await startServer({ router, services, host: config.host, port: config.port, version });
+    let server: MinicloudServer;
+    try {
+      server = await startServer({ router, services, host: config.host, port: config.port, version });
+    } catch (error) {
+      const message = describeListenError(error, config.port);
+      if (message === undefined) throw error;
+      writeLines(io.stderr, [`${styleFor(io, io.stderr).red('minicloud:')} ${message}`]);
+      return 1;
+    }
 
     const client = new RecordingClient(server.url);
     const results: ExampleResult[] = [];
