@@ -77,15 +77,7 @@ beforeAll(() => {
     { 'services.ts': servicesSource! },
   );
   run(process.execPath, [TSC, '-p', '.'], services);
-  discoverOutput = execFileSync(
-    process.execPath,
-    [join(CORE, 'bin/plux.js'), 'discover', '--update-package'],
-    {
-      cwd: services,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  run(process.execPath, [join(CORE, 'bin/plux.js'), 'discover', '--update-package'], services);
 
   const result =
     "\nconsole.log('RESULT ' + JSON.stringify({ names: services.listNames(), s3: s3.handle('GET /'), " +
