@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,6 +193,36 @@ describe('@plux/nx end to end', () => {
     expect(Object.keys(index().plugins['e2e.things'])).toEqual(['alpha', 'beta']);
   });
 
+  it(
+    'plux-check passes, then fails (not a cache hit) once plux.json is edited by hand, naming what differs',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const checkLine = (run: NxRun) =>
+        run.output.split('\n').find((l) => l.includes(`nx run ${LIB}:plux-check`)) ?? '';
+      const passed = await nx(['run', `${LIB}:plux-check`]);
+      expect(passed.output).toContain('@plux/nx: libs/acme/plux.json is up to date');
+
+      const edited = index();
+      delete edited.plugins['e2e.things'].beta;
+      const handEdited = JSON.stringify(edited, null, 2) + '\n';
+      writeFileSync(join(workspace, 'libs/acme/plux.json'), handEdited);
+
+      const failed = await nx(['run', `${LIB}:plux-check`], { expectFailure: true });
+      expect(failed.status).not.toBe(0);
+      expect(checkLine(failed)).not.toContain('cache]');
+      expect(failed.output).toContain(
+        '@plux/nx: libs/acme/plux.json is stale (added e2e.things:beta); run "nx run @e2e/acme:plux-discover" and commit it',
+      );
+      expect(file('libs/acme/plux.json')).toBe(handEdited);
+
+      const refused = await nx(['run', DISCOVER, '--check'], { expectFailure: true });
+      expect(refused.output).toContain('Run "nx run @e2e/acme:plux-check" instead.');
+
+      await nx(['run', DISCOVER]);
+      expect(Object.keys(index().plugins['e2e.things'])).toEqual(['alpha', 'beta']);
+    },
+  );
+
   it("editing the executor's source invalidates the cache", { timeout: STEP_TIMEOUT }, async () => {
     appendFileSync(join(workspace, 'libs/plux-nx/src/executors/discover/executor.ts'), '\n// e2e: edited\n');
 
@@ -251,6 +282,8 @@ describe('@plux/nx end to end', () => {
     ]);
 
     expect(run.output).toContain('CREATE libs/acme/src/plugins/delta.ts');
+    expect(run.output).toContain('@plux/nx: would add the class plugin e2e.things:delta');
+    expect(run.output).not.toContain('@plux/nx: added');
     expect(existsSync(join(workspace, 'libs/acme/src/plugins/delta.ts'))).toBe(false);
     expect(file('libs/acme/src/index.ts')).not.toContain('delta');
   });

@@ -10,6 +10,7 @@ import {
   createNodesV2,
   inferDiscoverTarget,
   versionsCommand,
+  inferCheckTarget,
   type PluxPluginOptions,
 } from './plugin';
 
@@ -64,7 +65,7 @@ describe('createNodes', () => {
       'libs/with-plux',
       'tools/by-project-json',
     ]);
-    expect(Object.keys(targets['libs/with-plux']!)).toEqual(['plux-discover']);
+    expect(Object.keys(targets['libs/with-plux']!)).toEqual(['plux-discover', 'plux-check']);
   });
 
   it('makes no project of a package.json outside the workspaces without project.json (fixtures, vendored packages)', async () => {
@@ -123,6 +124,36 @@ describe('createNodes', () => {
 
     expect(inputs).toContainEqual({ runtime: versionsCommand(['@plux/nx', '@plux/core']) });
     expect(inputs).not.toContainEqual(expect.objectContaining({ externalDependencies: expect.anything() }));
+  });
+
+  it('infers plux-check: the same executor with check, the index among its inputs and not its outputs', async () => {
+    const targets = (await infer())['libs/with-plux']!;
+    const check = targets['plux-check']!;
+    const discover = targets['plux-discover']!;
+
+    expect(check.executor).toBe('@plux/nx:discover');
+    expect(check.cache).toBe(true);
+    expect(check.options).toEqual({ check: true });
+    expect(check.outputs).toEqual([]);
+    expect(check.dependsOn).toEqual(discover.dependsOn);
+    expect(check.inputs).toContain('{projectRoot}/plux.json');
+    expect(check.inputs).not.toContain('!{projectRoot}/plux.json');
+    const expected = [
+      ...discover.inputs!.filter((i) => i !== '!{projectRoot}/plux.json'),
+      '{projectRoot}/plux.json',
+    ];
+    expect(check.inputs).toHaveLength(expected.length);
+    expect(check.inputs).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('hashes the index where package.json points in plux-check, and keeps the default options', async () => {
+    const check = (await infer({ checkTargetName: 'lint-index', defaults: { exclude: ['internal/**'] } }))[
+      'libs/custom-index'
+    ]!['lint-index']!;
+
+    expect(check.inputs).toContain('{projectRoot}/meta/index.json');
+    expect(check.inputs).not.toContain('!{projectRoot}/meta/index.json');
+    expect(check.options).toEqual({ exclude: ['internal/**'], check: true });
   });
 
   it('writes the index where package.json points', async () => {
@@ -189,6 +220,22 @@ describe('inferDiscoverTarget in this workspace', () => {
     });
 
     expect(own.dependsOn).toEqual(['build', '^build']);
+  });
+});
+
+describe('inferCheckTarget', () => {
+  it('does not change the discover target it derives from', () => {
+    const ctx = {
+      projectRoot: 'libs/x',
+      indexPath: './plux.json',
+      options: {},
+      packages: locatePluxPackages(REPO_ROOT),
+    };
+    const before = inferDiscoverTarget(ctx);
+    inferCheckTarget(ctx);
+
+    expect(inferDiscoverTarget(ctx)).toEqual(before);
+    expect(before.inputs).toContain('!{projectRoot}/plux.json');
   });
 });
 

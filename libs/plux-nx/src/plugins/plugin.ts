@@ -16,6 +16,11 @@ import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../
 export interface PluxPluginOptions {
   /** Name of the inferred target. Default `plux-discover`. */
   targetName?: string;
+  /**
+   * Name of the inferred target that checks the index on disk is up to date (the executor with `check: true`, the
+   * index among its inputs). Default `plux-check`.
+   */
+  checkTargetName?: string;
   /** Name of the project's build target that discovery runs after. Default `build`. */
   buildTargetName?: string;
   /** Executor options every inferred target starts from (a project.json target can still override them). */
@@ -24,6 +29,9 @@ export interface PluxPluginOptions {
 
 /** The target name `@plux/nx` infers unless its options say otherwise. */
 export const DEFAULT_TARGET_NAME = 'plux-discover';
+
+/** The check target name `@plux/nx` infers unless its options say otherwise. */
+export const DEFAULT_CHECK_TARGET_NAME = 'plux-check';
 
 /**
  * Infers a cached `plux-discover` target for every project whose package.json has a `plux` field naming its index
@@ -66,15 +74,22 @@ export function createNodesForPackageJson(
   const pkg = readJson(join(context.workspaceRoot, file));
   if (typeof pkg?.['plux'] !== 'string' || pkg['plux'] === '') return {};
   const projectRoot = dirname(file);
-  const target = inferDiscoverTarget({
+  const targetContext: DiscoverTargetContext = {
     projectRoot,
     indexPath: pkg['plux'],
     options,
     nxJson: context.nxJsonConfiguration,
     packages,
-  });
+  };
   return {
-    projects: { [projectRoot]: { targets: { [options.targetName ?? DEFAULT_TARGET_NAME]: target } } },
+    projects: {
+      [projectRoot]: {
+        targets: {
+          [options.targetName ?? DEFAULT_TARGET_NAME]: inferDiscoverTarget(targetContext),
+          [options.checkTargetName ?? DEFAULT_CHECK_TARGET_NAME]: inferCheckTarget(targetContext),
+        },
+      },
+    },
   };
 }
 
@@ -128,6 +143,30 @@ export function inferDiscoverTarget(ctx: DiscoverTargetContext): TargetConfigura
   };
   if (Object.keys(defaults).length > 0) target.options = { ...defaults };
   return target;
+}
+
+/**
+ * The `plux-check` target of one project: the discover executor with `check: true`, which writes nothing and fails,
+ * naming what differs, when the index on disk is stale. Unlike `plux-discover` the index is one of its inputs and
+ * none of its outputs, so editing the index by hand misses the cache and a cached run never restores an old index.
+ * (A gitignored index is invisible to Nx's file hashing; check only a committed one.)
+ */
+export function inferCheckTarget(ctx: DiscoverTargetContext): TargetConfiguration<DiscoverExecutorSchema> {
+  const discover = inferDiscoverTarget(ctx);
+  const output = posix.normalize(ctx.options.defaults?.output ?? ctx.indexPath);
+  const excluded = `!{projectRoot}/${output}`;
+  const inputs = (discover.inputs ?? []).filter((input) => input !== excluded);
+  inputs.splice(1, 0, `{projectRoot}/${output}`);
+  return {
+    ...discover,
+    inputs,
+    outputs: [],
+    options: { ...discover.options, check: true },
+    metadata: {
+      ...discover.metadata,
+      description: 'Fail, naming what differs, when the plux index on disk is stale (writes nothing)',
+    },
+  };
 }
 
 function discoverInputs(

@@ -1,4 +1,4 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import { logger, type ExecutorContext, type TargetConfiguration } from '@nx/devkit';
 import {
   cpSync,
   existsSync,
@@ -54,14 +54,19 @@ describe('discover executor', () => {
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  function run(options: DiscoverExecutorSchema = {}, projectName = 'services') {
+  function run(
+    options: DiscoverExecutorSchema = {},
+    projectName = 'services',
+    targetName = 'plux-discover',
+    targets: Record<string, TargetConfiguration> = {},
+  ) {
     const context = {
       root: workspace,
       cwd: workspace,
       isVerbose: false,
       projectName,
-      targetName: 'plux-discover',
-      projectsConfigurations: { version: 2, projects: { services: { root: 'pkg' } } },
+      targetName,
+      projectsConfigurations: { version: 2, projects: { services: { root: 'pkg', targets } } },
       nxJsonConfiguration: {},
       projectGraph: { nodes: {}, dependencies: {} },
     } as unknown as ExecutorContext;
@@ -156,6 +161,37 @@ describe('discover executor', () => {
       expect(readFileSync(join(workspace, 'pkg/plux.json'), 'utf8')).toBe(stale);
       expect(said('error')).toEqual([
         '@plux/nx: pkg/plux.json is stale (added fixture.cli:deploy); run "nx run services:plux-discover" and commit it',
+      ]);
+    });
+
+    it('names the discover target as the fix when run from the check target', async () => {
+      await run({ include: ['services.js'] });
+
+      const targets = {
+        index: { executor: '@plux/nx:discover', outputs: ['{projectRoot}/plux.json'] },
+        lint: { executor: '@plux/nx:discover', options: { check: true }, outputs: [] },
+      };
+      expect(await run({ exclude: ['internal/**'], check: true }, 'services', 'lint', targets)).toEqual({
+        success: false,
+      });
+      expect(said('error').at(-1)).toContain('run "nx run services:index" and commit it');
+    });
+
+    it('refuses --check on a target whose outputs are the index (its cache would answer), naming plux-check', async () => {
+      await run({ exclude: ['internal/**'] });
+      const targets = {
+        'plux-discover': { executor: '@plux/nx:discover', outputs: ['{projectRoot}/plux.json'] },
+        'plux-check': { executor: '@plux/nx:discover', options: { check: true }, outputs: [] },
+      };
+
+      expect(
+        await run({ exclude: ['internal/**'], check: true }, 'services', 'plux-discover', targets),
+      ).toEqual({
+        success: false,
+      });
+      expect(said('error')).toEqual([
+        '@plux/nx: --check does not belong on services:plux-discover, whose outputs include pkg/plux.json: ' +
+          'Nx would answer it from the cache without looking at the index. Run "nx run services:plux-check" instead.',
       ]);
     });
 

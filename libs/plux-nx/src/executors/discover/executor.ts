@@ -33,7 +33,23 @@ export default async function discoverExecutor(
   const root = join(context.root, project.root);
   const output = resolve(root, options.output ?? indexPathOf(root) ?? 'plux.json');
   const shown = relative(context.root, output) || output;
-  const rerun = `nx run ${projectName}:${context.targetName ?? 'plux-discover'}`;
+  const targets = project.targets ?? {};
+  const targetNamed = (check: boolean, fallback: string) =>
+    Object.entries(targets).find(
+      ([, t]) => t.executor === '@plux/nx:discover' && Boolean(t.options?.['check']) === check,
+    )?.[0] ?? fallback;
+  const rerun = `nx run ${projectName}:${options.check ? targetNamed(false, 'plux-discover') : (context.targetName ?? 'plux-discover')}`;
+  const outputs = targets[context.targetName ?? '']?.outputs ?? [];
+  if (options.check && declaresOutput(outputs, output, context.root, project.root)) {
+    // Its inputs leave the index out, so after one run every later --check is a cache hit, and Nx restores the
+    // cached index over the file being checked.
+    logger.error(
+      `@plux/nx: --check does not belong on ${projectName}:${context.targetName}, whose outputs include ${shown}: ` +
+        `Nx would answer it from the cache without looking at the index. ` +
+        `Run "nx run ${projectName}:${targetNamed(true, 'plux-check')}" instead.`,
+    );
+    return { success: false };
+  }
 
   const core = await loadCoreBuild();
   try {
@@ -83,6 +99,22 @@ export function indexPathOf(projectRoot: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a target's `outputs` name the index file (so its cache key cannot see the index). */
+function declaresOutput(
+  outputs: string[],
+  index: string,
+  workspaceRoot: string,
+  projectRoot: string,
+): boolean {
+  return outputs.some((pattern) => {
+    const path = pattern
+      .replace('{projectRoot}', projectRoot)
+      .replace('{workspaceRoot}', '')
+      .replace(/^\/+/, '');
+    return resolve(workspaceRoot, path) === index;
+  });
 }
 
 function describeDiff(diff: IndexDiff): string {
