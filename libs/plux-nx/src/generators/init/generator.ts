@@ -10,6 +10,7 @@ import {
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
+import { isDryRun } from '../../utils/dry-run';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DEFAULT_TARGET_NAME, inferDiscoverTarget, type PluxPluginOptions } from '../../plugins/plugin';
@@ -41,7 +42,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
     return;
   }
   logger.info(
-    `@plux/nx: configured ${options.project} for plux (${changes.changed.join(', ')}). Next: add a plugin with ` +
+    `@plux/nx: ${isDryRun() ? 'would configure' : 'configured'} ${options.project} for plux (${changes.changed.join(', ')}). Next: add a plugin with ` +
       `"nx g plux:plugin --project ${options.project}", then "nx run ${options.project}:${target}" writes its index` +
       (changes.addedDependency ? '; run "npm install" to link @plux/core' : ''),
   );

@@ -215,6 +215,7 @@ describe('plugin generator', () => {
     });
 
     it('refuses a plugin name listed in the project index', async () => {
+      writeJson(tree, 'libs/services/package.json', { name: '@acme/services', plux: './plux.json' });
       writeJson(tree, 'libs/services/plux.json', {
         formatVersion: 1,
         plugins: { 'acme.services': { s3: { module: './dist/old.js', export: 'S3' } } },
@@ -225,7 +226,55 @@ describe('plugin generator', () => {
       );
     });
 
-    it('allows the same name in another namespace', async () => {
+    it('reads the index from the path package.json plux names', async () => {
+      writeJson(tree, 'libs/services/package.json', { name: '@acme/services', plux: './meta/index.json' });
+      writeJson(tree, 'libs/services/meta/index.json', {
+        formatVersion: 1,
+        plugins: { 'acme.services': { s3: { module: './dist/old.js', export: 'S3' } } },
+      });
+
+      await expect(generate({ directory: 'new' })).rejects.toThrow(
+        /already has the plugin acme.services:s3 \(in libs\/services\/meta\/index\.json\)/,
+      );
+    });
+
+    it('without an index, refuses any literal pluginName (inherited namespace), saying it is best-effort', async () => {
+      tree.write(
+        'libs/services/src/aws.ts',
+        "export class S3 extends AwsPlugin {\n  static pluginName: string = 's3';\n}\n",
+      );
+
+      await expect(generate({ directory: 'new' })).rejects.toThrow(
+        "@plux/nx: project @acme/services may already have a plugin named s3 (pluginName 's3' in " +
+          'libs/services/src/aws.ts, namespace not determined); choose another --name. Without an index this ' +
+          'check is best-effort: run "nx run @acme/services:plux-discover" to write the index',
+      );
+      expect(tree.exists('libs/services/src/new/s3.ts')).toBe(false);
+    });
+
+    it('without an index, refuses pluginName: in an object literal, whatever gives the namespace', async () => {
+      tree.write('libs/services/src/meta.ts', "export const meta = { namespace: NS, pluginName: 's3' };\n");
+
+      await expect(generate({ directory: 'new' })).rejects.toThrow(/may already have a plugin named s3/);
+    });
+
+    it('does not take a longer name for the one asked', async () => {
+      tree.write(
+        'libs/services/src/meta.ts',
+        "export const meta = { namespace: NS, pluginName: 's3-old' };\n",
+      );
+
+      await generate({ directory: 'new' });
+
+      expect(tree.exists('libs/services/src/new/s3.ts')).toBe(true);
+    });
+
+    it('allows the same name in another namespace once the index exists', async () => {
+      writeJson(tree, 'libs/services/package.json', { name: '@acme/services', plux: './plux.json' });
+      writeJson(tree, 'libs/services/plux.json', {
+        formatVersion: 1,
+        plugins: { 'acme.other': { s3: { module: './dist/legacy.js', export: 'Old' } } },
+      });
       tree.write(
         'libs/services/src/legacy.ts',
         "class Old { static namespace = 'acme.other'; static pluginName = 's3'; }\n",
@@ -294,6 +343,21 @@ describe('plugin generator', () => {
     await generate({ name: '3d', kind: 'function' });
 
     expect(read(tree, 'libs/services/src/plugins/3d.ts')).toContain('export const _3d = plugin(');
+  });
+
+  it('says "would add" and "would configure" under nx g --dry-run', async () => {
+    process.argv.push('--dry-run');
+    try {
+      await generate();
+    } finally {
+      process.argv.pop();
+    }
+
+    expect(info).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^@plux\/nx: would add the class plugin acme.services:s3 .*; would configure @acme/,
+      ),
+    );
   });
 
   it('says what it did and what to do next', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@nx/devkit';
 import { join, posix } from 'node:path';
 import { configureProjectForPlux } from '../init/generator';
+import { isDryRun } from '../../utils/dry-run';
 import { readProject } from '../../utils/read-project';
 import type { PluginGeneratorSchema } from './schema';
 
@@ -47,10 +48,18 @@ export default async function pluginGenerator(tree: Tree, options: PluginGenerat
     }
   }
   const existing = findDeclaredPlugin(tree, project, namespace, name);
+  if (existing?.exact) {
+    throw new Error(
+      `@plux/nx: project ${options.project} already has the plugin ${namespace}:${name} (in ${existing.path}); ` +
+        'choose another --name or --namespace',
+    );
+  }
   if (existing) {
     throw new Error(
-      `@plux/nx: project ${options.project} already has the plugin ${namespace}:${name} (in ${existing}); ` +
-        'choose another --name or --namespace',
+      `@plux/nx: project ${options.project} may already have a plugin named ${name} (pluginName '${name}' in ` +
+        `${existing.path}, namespace not determined); choose another --name. Without an index this check is ` +
+        `best-effort: run "nx run ${options.project}:plux-discover" to write the index, then the generator ` +
+        'compares namespace and name exactly.',
     );
   }
 
@@ -75,9 +84,12 @@ export default async function pluginGenerator(tree: Tree, options: PluginGenerat
   const entry = exportFromEntry(tree, sourceRoot, modulePath);
 
   if (!options.skipFormat) await formatFiles(tree);
+  const dryRun = isDryRun();
+  const configure = dryRun ? 'would configure' : 'configured';
   logger.info(
-    `@plux/nx: added the ${kind} plugin ${namespace}:${name} in ${modulePath}, its spec, and its export from ` +
-      `${entry}${configured ? `; configured ${options.project} for plux (${configured.changed.join(', ')})` : ''}. ` +
+    `@plux/nx: ${dryRun ? 'would add' : 'added'} the ${kind} plugin ${namespace}:${name} in ${modulePath}, its ` +
+      `spec, and its export from ${entry}` +
+      `${configured ? `; ${configure} ${options.project} for plux (${configured.changed.join(', ')})` : ''}. ` +
       `Next: build ${options.project} and run "nx run ${options.project}:${configured?.targetName ?? 'plux-discover'}" to index it`,
   );
 }
@@ -143,33 +155,57 @@ function isConfigured(tree: Tree, project: ProjectConfiguration): boolean {
 }
 
 /**
- * Where the project already declares `namespace:name`: its index (plux.json), or a source file with a
- * `new PluginSpec(...)`, a `plugin({ ... })` or a class with both statics (the shapes this generator writes).
+ * Where the project already declares `namespace:name`: its index (the file package.json `plux` names, or an inline
+ * index there), or a source file with a `new PluginSpec(...)`, a `plugin({ ... })` or a class with both statics
+ * (the shapes this generator writes) — `exact` then. When there is no index (it is usually gitignored and written
+ * by `plux-discover`), a namespace inherited from a base class or given by a constant escapes those shapes, so any
+ * literal `pluginName = '<name>'` / `pluginName: '<name>'` counts too, in any namespace (`exact: false`).
  */
-function findDeclaredPlugin(tree: Tree, project: ProjectConfiguration, namespace: string, name: string) {
-  const indexPath = posix.join(project.root, 'plux.json');
-  if (tree.exists(indexPath)) {
-    try {
-      const index = readJson<{ plugins?: Record<string, Record<string, unknown>> }>(tree, indexPath);
-      if (index.plugins?.[namespace] && Object.hasOwn(index.plugins[namespace], name)) return indexPath;
-    } catch {
-      // a broken index is the discover target's business
+function findDeclaredPlugin(
+  tree: Tree,
+  project: ProjectConfiguration,
+  namespace: string,
+  name: string,
+): { path: string; exact: boolean } | undefined {
+  const packagePath = posix.join(project.root, 'package.json');
+  const plux = tree.exists(packagePath) ? readJson<{ plux?: unknown }>(tree, packagePath).plux : undefined;
+  let index: { plugins?: Record<string, Record<string, unknown>> } | undefined;
+  let indexPath = packagePath;
+  if (typeof plux === 'string' && plux !== '') {
+    indexPath = posix.join(project.root, plux);
+    if (tree.exists(indexPath)) {
+      try {
+        index = readJson(tree, indexPath);
+      } catch {
+        index = {}; // a broken index is the discover target's business; it exists, so no guessing
+      }
     }
+  } else if (typeof plux === 'object' && plux !== null) {
+    index = plux as typeof index;
   }
-  let found: string | undefined;
+  const plugins = index?.plugins?.[namespace];
+  if (plugins && Object.hasOwn(plugins, name)) return { path: indexPath, exact: true };
+
+  let found: { path: string; exact: boolean } | undefined;
+  const loose = new RegExp(`\\bpluginName\\s*(?::\\s*[^=;\\n]*=|[:=])\\s*${literal(name)}`);
   visitNotIgnoredFiles(tree, project.root, (path) => {
-    if (found || !/\.[cm]?[jt]sx?$/.test(path) || /(^|\/)(node_modules|dist)\//.test(path)) return;
+    if (found?.exact || !/\.[cm]?[jt]sx?$/.test(path) || /(^|\/)(node_modules|dist)\//.test(path)) return;
     const text = tree.read(path, 'utf8') ?? '';
-    if (text.includes(name) && declares(text, namespace, name)) found = path;
+    if (!text.includes(name)) return;
+    if (declares(text, namespace, name)) found = { path, exact: true };
+    else if (!found && index === undefined && loose.test(text)) found = { path, exact: false };
   });
   return found;
 }
 
+/** A regular expression matching `value` as a quoted string literal. */
+function literal(value: string): string {
+  const v = escapeRegExp(value);
+  return `(?:'${v}'|"${v}"|\`${v}\`)`;
+}
+
 function declares(text: string, namespace: string, name: string): boolean {
-  const str = (value: string) => {
-    const v = escapeRegExp(value);
-    return `(?:'${v}'|"${v}"|\`${v}\`)`;
-  };
+  const str = literal;
   const spec = new RegExp(
     `new\\s+PluginSpec\\s*(?:<[^>]*>)?\\s*\\(\\s*${str(namespace)}\\s*,\\s*${str(name)}`,
   );
