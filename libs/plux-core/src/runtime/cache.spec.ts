@@ -173,6 +173,40 @@ describe('EntryPointsCache', () => {
     expect(JSON.parse(new EntryPointsCache(root).read()!.section(0)!)).toEqual({ x: 'first\nline' });
   });
 
+  it('reads a section by its byte range, beyond the first read and with multi-byte characters', () => {
+    const { root, file } = makeRoot();
+    const big = JSON.stringify({ text: 'é€😀'.repeat(8000) }); // ~88 KB, far past the first read of the file
+    const sections = [JSON.stringify('ünïcödé'), big, JSON.stringify(['last'])];
+    const cache = new EntryPointsCache(root);
+    cache.prepare();
+    const recorder = new WatchRecorder();
+    recorder.file(file, '{"a":1}');
+    expect(cache.write({ n: 3 }, recorder, sections)).toBe(true);
+    const cached = new EntryPointsCache(root).read()!;
+    expect([cached.section(2), cached.section(1), cached.section(0)]).toEqual([...sections].reverse());
+  });
+
+  it('hands out no section of a file replaced since the read, and misses when the lengths do not fit the file', () => {
+    const { root, file } = makeRoot();
+    const sections = [JSON.stringify('x'.repeat(40_000)), JSON.stringify('y'.repeat(40_000))];
+    const cache = store(root, file);
+    const recorder = new WatchRecorder();
+    recorder.file(file, '{"a":1}');
+    expect(cache.write({ n: 2 }, recorder, sections)).toBe(true);
+    const cached = new EntryPointsCache(root).read()!;
+    expect(cached.section(0)).toBe(sections[0]);
+    // another writer renames its file into place: the byte ranges of the first one mean nothing in it
+    expect(cache.write({ n: 2 }, recorder, [sections[1]!, sections[0]!])).toBe(true);
+    expect(cached.section(1)).toBeUndefined();
+    expect(new EntryPointsCache(root).read()!.section(1)).toBe(sections[0]);
+
+    const good = readFileSync(cache.file, 'utf8');
+    for (const bad of [good.slice(0, -1), `${good} `, good.replace('"yyy', '"yy')]) {
+      writeFileSync(cache.file, bad);
+      expect(new EntryPointsCache(root).read()).toBeUndefined();
+    }
+  });
+
   it('is stale when a watched file changes, disappears, or a missing path appears', () => {
     const { root, file } = makeRoot();
     store(root, file);

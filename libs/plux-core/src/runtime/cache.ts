@@ -1,10 +1,11 @@
 /**
- * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v1.json`, one JSON file.
+ * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v3.json`, one line of JSON
+ * (the key, the caller's `data` and the byte length of each section), then one line per section.
  *
  * The idea of keying a cache of entry points on the stat data of what produced them comes from plux's
  * `EntryPointsCache`, which took it from stevedore's `_cache.py`. Unlike both, the key is not a hash computed up
- * front but the list of watched paths with their stat data, so a warm start stats those paths and reads one file,
- * and a cold start never has to enumerate anything twice.
+ * front but the list of watched paths with their stat data, so a warm start stats those paths and reads the first
+ * line (then the byte range of each section it asks for), and a cold start never has to enumerate anything twice.
  *
  * Stat data alone is not enough on a file system with coarse timestamps: a file changed twice within one tick keeps
  * its mtime. Like git's "racy clean" rule, a path whose mtime or ctime is too close to the scan is not trusted by
@@ -12,12 +13,17 @@
  * listing it saw) and checks it on every warm start until the path is old enough, then drops it.
  */
 import {
+  closeSync,
   type Dirent,
+  fstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   renameSync,
+  type Stats,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -27,7 +33,7 @@ import { basename, dirname, join } from 'node:path';
 import { log } from '../core/log.js';
 
 /** Bump when the cache's content or meaning changes: an older file is then ignored and rewritten. */
-export const CACHE_VERSION = 2;
+export const CACHE_VERSION = 3;
 
 /** The cache file's name inside `node_modules/.cache/plux/`. */
 export const CACHE_FILE_NAME = `entry-points-v${CACHE_VERSION}.json`;
@@ -141,18 +147,15 @@ export class EntryPointsCache {
 
   /**
    * What {@link write} stored, when the file exists, matches this version and root, and every path it watched is
-   * unchanged; undefined otherwise. Only the first line (the key and `data`) is parsed here; each section is handed
-   * out as text, for the caller to parse when it needs it.
+   * unchanged; undefined otherwise. Only the first line (the key and `data`) is read and parsed here; each section is
+   * read on demand (its byte range only, from the same file) and handed out as text, for the caller to parse.
    */
   read(): CachedData | undefined {
     let parsed: CacheContent;
-    let text: string;
-    let headerEnd: number;
+    let file: OpenedCache;
     try {
-      text = readFileSync(this.file, 'utf8');
-      headerEnd = text.indexOf('\n');
-      if (headerEnd === -1) headerEnd = text.length;
-      parsed = JSON.parse(text.slice(0, headerEnd)) as CacheContent;
+      file = openCache(this.file);
+      parsed = JSON.parse(file.header) as CacheContent;
     } catch (error) {
       log.debug(
         `index cache miss (${this.file}): ${isMissing(error) ? 'no cache yet' : 'unreadable, rebuilding'}`,
@@ -163,6 +166,17 @@ export class EntryPointsCache {
       log.debug(
         `index cache miss (${this.file}): written by another version or for another root, rebuilding`,
       );
+      return undefined;
+    }
+    // where each section starts in the body (after the first line), and where the body must end
+    const starts: number[] = [];
+    let end = 0;
+    for (const length of parsed.sections) {
+      starts.push(end);
+      end += length + 1;
+    }
+    if (file.bodyStart + Math.max(end - 1, 0) !== file.size) {
+      log.debug(`index cache miss (${this.file}): truncated or overwritten, rebuilding`);
       return undefined;
     }
     const now = Date.now();
@@ -188,9 +202,25 @@ export class EntryPointsCache {
       }
     }
     log.debug(`index cache hit (${this.file})`);
-    const body = text.slice(headerEnd + 1);
-    if (settled) this.#store(parsed, body);
-    return { data: parsed.data, section: sectionReader(body) };
+    let readBody = (start: number, length: number) => file.readBody(start, length);
+    if (settled) {
+      // rare (the first warm start after the racy window): rewrite the file, then answer from the body in memory
+      const body = file.readBody(0, file.size - file.bodyStart);
+      if (body) {
+        this.#store(parsed, body);
+        readBody = (start, length) => body.subarray(start, start + length);
+      }
+    }
+    const sections = parsed.sections;
+    return {
+      data: parsed.data,
+      section: (index) => {
+        const start = starts[index];
+        const length = sections[index];
+        if (start === undefined || length === undefined) return undefined;
+        return readBody(start, length)?.toString('utf8');
+      },
+    };
   }
 
   /** Creates the cache folder. Call it before scanning, so that creating it does not change what the scan saw. */
@@ -207,15 +237,29 @@ export class EntryPointsCache {
    * logs at debug level) when it cannot.
    */
   write(data: unknown, recorder: WatchRecorder, sections: string[] = []): boolean {
-    const content = { version: CACHE_VERSION, root: this.root, watched: recorder.records, data };
+    const content: CacheContent = {
+      version: CACHE_VERSION,
+      root: this.root,
+      watched: recorder.records,
+      data,
+      sections: sections.map((s) => Buffer.byteLength(s)),
+    };
     return this.#store(content, sections.join('\n'));
   }
 
-  #store(content: CacheContent, body: string): boolean {
+  #store(content: CacheContent, body: string | Buffer): boolean {
     const temp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       // one line of key and data, then one line per section: JSON.stringify never writes a raw newline
-      writeFileSync(temp, body ? `${JSON.stringify(content)}\n${body}` : JSON.stringify(content));
+      const header = JSON.stringify(content);
+      writeFileSync(
+        temp,
+        content.sections.length === 0
+          ? header
+          : typeof body === 'string'
+            ? `${header}\n${body}`
+            : Buffer.concat([Buffer.from(`${header}\n`), body]),
+      );
       renameSync(temp, this.file);
       log.debug(`index cache written (${this.file})`);
       removeAbandonedTemps(this.file);
@@ -267,19 +311,83 @@ export interface CachedData {
   section(index: number): string | undefined;
 }
 
-/** Finds the lines of `body` on first use: one `indexOf` pass, however many sections there are. */
-function sectionReader(body: string): (index: number) => string | undefined {
-  let starts: number[] | undefined;
-  return (index) => {
-    if (!starts) {
-      starts = body ? [0] : [];
-      for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) starts.push(at + 1);
+/** The first line of a cache file, and a way to read byte ranges of the rest of that same file later. */
+interface OpenedCache {
+  header: string;
+  /** Where the body (the sections) starts, in bytes. */
+  bodyStart: number;
+  size: number;
+  /** `length` bytes from `start` in the body, or undefined when the file was replaced or cut short since. */
+  readBody(start: number, length: number): Buffer | undefined;
+}
+
+/** How much of the file the first read takes: the header at N = 10,000 installed packages is ~5 KB. */
+const FIRST_READ_BYTES = 16 * 1024;
+
+/**
+ * Reads the first line of `file` only. A later {@link OpenedCache.readBody} opens the file again and reads the range
+ * only when it is still the same file (a writer replaces it by a rename, which changes its identity).
+ *
+ * @throws the file system's error when the file cannot be opened or read.
+ */
+function openCache(file: string): OpenedCache {
+  const fd = openSync(file, 'r');
+  let identity: string;
+  let size: number;
+  let buffer: Buffer;
+  let filled = 0;
+  let newline = -1;
+  try {
+    const stat = fstatSync(fd);
+    identity = fileIdentity(stat);
+    size = stat.size;
+    buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 1), FIRST_READ_BYTES));
+    for (;;) {
+      const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (read === 0) break;
+      newline = buffer.subarray(0, filled + read).indexOf(10, filled);
+      filled += read;
+      if (newline !== -1) break;
+      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
     }
-    const start = starts[index];
-    if (start === undefined) return undefined;
-    const next = starts[index + 1];
-    return body.slice(start, next === undefined ? body.length : next - 1);
+  } finally {
+    closeSync(fd);
+  }
+  const headerEnd = newline === -1 ? filled : newline;
+  const bodyStart = newline === -1 ? filled : newline + 1;
+  const head = buffer;
+  const headFilled = filled;
+  return {
+    header: buffer.toString('utf8', 0, headerEnd),
+    bodyStart,
+    size,
+    readBody(start, length) {
+      const from = bodyStart + start;
+      if (from + length <= headFilled) return head.subarray(from, from + length);
+      try {
+        const again = openSync(file, 'r');
+        try {
+          if (fileIdentity(fstatSync(again)) !== identity) return undefined;
+          const range = Buffer.allocUnsafe(length);
+          let got = 0;
+          while (got < length) {
+            const read = readSync(again, range, got, length - got, from + got);
+            if (read === 0) return undefined;
+            got += read;
+          }
+          return range;
+        } finally {
+          closeSync(again);
+        }
+      } catch {
+        return undefined;
+      }
+    },
   };
+}
+
+function fileIdentity(stat: Stats): string {
+  return `${stat.dev}/${stat.ino}/${stat.size}/${stat.mtimeMs}/${stat.ctimeMs}`;
 }
 
 interface CacheContent {
@@ -287,6 +395,8 @@ interface CacheContent {
   root: string;
   watched: WatchRecord[];
   data: unknown;
+  /** The length in bytes of each section (each on its own line after the first). */
+  sections: number[];
 }
 
 const UNREADABLE = '!unreadable';
@@ -364,6 +474,8 @@ function isCacheContent(value: unknown): value is CacheContent {
     typeof c.version === 'number' &&
     typeof c.root === 'string' &&
     Array.isArray(c.watched) &&
+    Array.isArray(c.sections) &&
+    c.sections.every((n) => Number.isSafeInteger(n) && n >= 0) &&
     c.watched.every(
       (r) =>
         Array.isArray(r) &&
