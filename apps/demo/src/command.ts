@@ -4,6 +4,7 @@ import { PORT_ENV, readConfig, SERVICES_ENV, type MinicloudConfig } from '@minic
 import { plugin, PluginManager, type FunctionPlugin, type PluginSpec } from '@plux/core';
 
 import { appRoot } from './paths.js';
+import { describeListenError, startServer, type MinicloudServer, type StartServerOptions } from './server.js';
 import { unknownServicesWarning, type ServiceRow } from './services.js';
 import { createStyle, type Output, type Style } from './term.js';
 
@@ -148,3 +149,18 @@ export const sharedOptions = {
     description: 'the services to enable, e.g. s3,queue (sets MINICLOUD_SERVICES; * = all)',
   },
 } as const;
+
+/** Starts the server; when it cannot listen (port taken, not allowed), says why on stderr and returns undefined. */
+export async function startServerOrExplain(
+  io: CommandIO,
+  options: StartServerOptions,
+): Promise<MinicloudServer | undefined> {
+  try {
+    return await startServer(options);
+  } catch (error) {
+    const message = describeListenError(error, options.port);
+    if (message === undefined) throw error;
+    writeLines(io.stderr, [`${styleFor(io, io.stderr).red('minicloud:')} ${message}`]);
+    return undefined;
+  }
+}

@@ -6,6 +6,7 @@ import {
   applyServicesOption,
   defineCommand,
   readCommandConfig,
+  startServerOrExplain,
   sharedOptions,
   styleFor,
   warnUnknownServices,
@@ -13,7 +14,6 @@ import {
 } from '../command.js';
 import { appVersion } from '../paths.js';
 import { PluginReport } from '../report.js';
-import { describeListenError, startServer, type MinicloudServer } from '../server.js';
 import { loadServices } from '../services.js';
 import { formatServices, servicesJson } from '../views.js';
 
@@ -45,15 +45,14 @@ export const serve = defineCommand(
     const services = await loadServices({ router, config, report, env: io.env });
     warnUnknownServices(services, config.services, io);
     const version = appVersion();
-    let server: MinicloudServer;
-    try {
-      server = await startServer({ router, services, host: config.host, port: config.port, version });
-    } catch (error) {
-      const message = describeListenError(error, config.port);
-      if (message === undefined) throw error;
-      writeLines(io.stderr, [`${errStyle.red('minicloud:')} ${message}`]);
-      return 1;
-    }
+    const server = await startServerOrExplain(io, {
+      router,
+      services,
+      host: config.host,
+      port: config.port,
+      version,
+    });
+    if (!server) return 1;
 
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify({ url: server.url, version, services: servicesJson(services) })}\n`);

@@ -6,6 +6,7 @@ import {
   applyServicesOption,
   defineCommand,
   readCommandConfig,
+  startServerOrExplain,
   sharedOptions,
   styleFor,
   warnUnknownServices,
@@ -14,7 +15,6 @@ import {
 import { loadPlugins } from '../load.js';
 import { appRoot, appVersion } from '../paths.js';
 import { PluginReport } from '../report.js';
-import { describeListenError, startServer, type MinicloudServer } from '../server.js';
 import { loadServices, type ServiceRow } from '../services.js';
 import { formatTable, type Style } from '../term.js';
 import { formatServices, servicesJson } from '../views.js';
@@ -46,15 +46,14 @@ export const tour = defineCommand(
     const services = await loadServices({ router, config, report, env: io.env });
     warnUnknownServices(services, config.services, io);
     const version = appVersion();
-    let server: MinicloudServer;
-    try {
-      server = await startServer({ router, services, host: config.host, port: config.port, version });
-    } catch (error) {
-      const message = describeListenError(error, config.port);
-      if (message === undefined) throw error;
-      writeLines(io.stderr, [`${styleFor(io, io.stderr).red('minicloud:')} ${message}`]);
-      return 1;
-    }
+    const server = await startServerOrExplain(io, {
+      router,
+      services,
+      host: config.host,
+      port: config.port,
+      version,
+    });
+    if (!server) return 1;
 
     const client = new RecordingClient(server.url);
     const results: ExampleResult[] = [];
