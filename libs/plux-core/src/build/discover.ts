@@ -78,7 +78,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   const pkg = readPackageJson(root);
   const label = packageLabel(pkg, root);
   const scanned = resolveScanFolder(root, pkg, options.path);
-  const listing = listModules(scanned, { include: options.include, exclude: options.exclude });
+  const listing = listModules(scanned, { include: options.include, exclude: options.exclude, root });
   const warnings = [...listing.warnings];
   const modules: string[] = [];
   const failures: DiscoveryFailure[] = [];

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 
 import { DiscoveryError } from './errors.js';
+import { createLeftOverCheck } from './left-overs.js';
 import { builtEntryOf, packageLabel, type PackageJsonFile } from './package-json.js';
 
 /** The module files discovery imports: `.js`, `.mjs` and `.cjs`. */
@@ -56,6 +57,11 @@ export interface ListModulesOptions {
   include?: readonly string[];
   /** Globs relative to the scanned folder; a module that matches is never imported (exclude wins). */
   exclude?: readonly string[];
+  /**
+   * The package root. When given, a module whose source no longer exists (the output of a deleted source, which
+   * `tsc` never removes) is left out and reported in `warnings` (see `left-overs.ts`).
+   */
+  root?: string;
 }
 
 /** The result of {@link listModules}. */
@@ -79,6 +85,8 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
   const seen = new Set<string>();
   const found: { rel: string; file: string }[] = [];
   const warnings: string[] = [];
+  const leftOver = options.root === undefined ? undefined : createLeftOverCheck(options.root);
+  const root = options.root;
 
   const walk = (dir: string, relDir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name));
@@ -100,6 +108,16 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
       if (kind === 'dir') {
         walk(path, rel);
       } else if (MODULE_FILE.test(entry.name) && !TEST_FILE.test(entry.name) && (!include || include(rel))) {
+        const stale = leftOver?.(real);
+        if (stale && root !== undefined) {
+          const module = `./${relative(root, real).split(sep).join('/')}`;
+          const source = relative(root, stale.source).split(sep).join('/');
+          warnings.push(
+            `${module} is left over from an earlier build: its source ${source} no longer exists, so it is not ` +
+              `indexed; delete it, or delete the build output and build again`,
+          );
+          continue;
+        }
         found.push({ rel, file: real });
       }
     }
