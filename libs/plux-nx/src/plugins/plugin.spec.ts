@@ -22,6 +22,8 @@ const FILES = [
   'libs/with-plux/package.json',
   'libs/with-plux/test/fixtures/nested/package.json',
   'libs/no-plux/package.json',
+  'libs/app/package.json',
+  'libs/runtime-user/package.json',
   'libs/inline/package.json',
   'libs/custom-index/package.json',
   'tools/by-project-json/package.json',
@@ -57,15 +59,32 @@ describe('createNodes', () => {
     expect(createNodesV2).toBe(createNodes);
   });
 
-  it('infers plux-discover only for projects whose package.json names an index file', async () => {
+  it('infers plux-discover for projects that name an index file or use plux, and for no other', async () => {
     const targets = await infer();
 
     expect(Object.keys(targets).sort()).toEqual([
+      'libs/app',
       'libs/custom-index',
+      'libs/runtime-user',
       'libs/with-plux',
       'tools/by-project-json',
     ]);
     expect(Object.keys(targets['libs/with-plux']!)).toEqual(['plux-discover', 'plux-check']);
+  });
+
+  it("gives a project that depends on plux packages a plux-discover that runs its dependencies' discovery", async () => {
+    const targets = await infer();
+
+    for (const consumer of ['libs/app', 'libs/runtime-user']) {
+      expect(targets[consumer], consumer).toEqual({
+        'plux-discover': {
+          executor: 'nx:noop',
+          dependsOn: ['^plux-discover'],
+          metadata: expect.objectContaining({ technologies: ['plux'] }),
+        },
+      });
+    }
+    expect((await infer({ targetName: 'index' }))['libs/app']!['index']!.dependsOn).toEqual(['^index']);
   });
 
   it('makes no project of a package.json outside the workspaces without project.json (fixtures, vendored packages)', async () => {
@@ -80,7 +99,7 @@ describe('createNodes', () => {
 
     expect(target.executor).toBe('@plux/nx:discover');
     expect(target.cache).toBe(true);
-    expect(target.dependsOn).toEqual(['build', '^build']);
+    expect(target.dependsOn).toEqual(['build', '^build', '^plux-discover']);
     expect(target.outputs).toEqual(['{projectRoot}/plux.json']);
     expect(target.options).toBeUndefined();
   });
@@ -135,7 +154,9 @@ describe('createNodes', () => {
     expect(check.cache).toBe(true);
     expect(check.options).toEqual({ check: true });
     expect(check.outputs).toEqual([]);
-    expect(check.dependsOn).toEqual(discover.dependsOn);
+    // the build, not the dependencies' indexes: a check writes nothing, nor makes its dependencies write
+    expect(check.dependsOn).toEqual(['build', '^build']);
+    expect(discover.dependsOn).toEqual(['build', '^build', '^plux-discover']);
     expect(check.inputs).toContain('{projectRoot}/plux.json');
     expect(check.inputs).not.toContain('!{projectRoot}/plux.json');
     const expected = [
@@ -172,7 +193,7 @@ describe('createNodes', () => {
       })
     )['libs/with-plux']!['index']!;
 
-    expect(target.dependsOn).toEqual(['compile', '^compile']);
+    expect(target.dependsOn).toEqual(['compile', '^compile', '^index']);
     expect(target.options).toEqual({ exclude: ['internal/**'], output: 'x.json' });
     expect(target.outputs).toEqual(['{projectRoot}/x.json']);
   });
@@ -219,7 +240,7 @@ describe('inferDiscoverTarget in this workspace', () => {
       packages,
     });
 
-    expect(own.dependsOn).toEqual(['build', '^build']);
+    expect(own.dependsOn).toEqual(['build', '^build', '^plux-discover']);
   });
 });
 

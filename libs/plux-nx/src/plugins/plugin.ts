@@ -46,9 +46,11 @@ export const createNodes: CreateNodes<PluxPluginOptions> = [
   async (files, options, context) => {
     const packages = locatePluxPackages(context.workspaceRoot);
     const isProject = createProjectMatcher(context.workspaceRoot);
+    const projectFiles = files.filter(isProject);
+    const pluxPackages = pluxPackageNames(context.workspaceRoot, projectFiles);
     return createNodesFromFiles(
-      (file, opts, ctx) => createNodesForPackageJson(file, opts ?? {}, ctx, packages),
-      files.filter(isProject),
+      (file, opts, ctx) => createNodesForPackageJson(file, opts ?? {}, ctx, packages, pluxPackages),
+      projectFiles,
       options,
       context,
     );
@@ -70,10 +72,15 @@ export function createNodesForPackageJson(
   options: PluxPluginOptions,
   context: CreateNodesContext,
   packages: { nx: PackageLocation; core: PackageLocation },
+  pluxPackages: ReadonlySet<string> = new Set(),
 ): CreateNodesResult {
   const pkg = readJson(join(context.workspaceRoot, file));
-  if (typeof pkg?.['plux'] !== 'string' || pkg['plux'] === '') return {};
   const projectRoot = dirname(file);
+  if (typeof pkg?.['plux'] !== 'string' || pkg['plux'] === '') {
+    if (!pkg || !usesPlux(pkg, pluxPackages)) return {};
+    const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
+    return { projects: { [projectRoot]: { targets: { [targetName]: inferConsumerTarget(targetName) } } } };
+  }
   const targetContext: DiscoverTargetContext = {
     projectRoot,
     indexPath: pkg['plux'],
@@ -91,6 +98,48 @@ export function createNodesForPackageJson(
       },
     },
   };
+}
+
+/**
+ * The `plux-discover` target of a project that uses plux without plugins of its own (an app that loads the plugins
+ * of the packages it depends on): it does nothing itself and runs the discover target of every dependency, so
+ * `nx run app:plux-discover` writes the indexes the app reads at run time. A project with plugins of its own gets
+ * the same through {@link inferDiscoverTarget}'s `^plux-discover`.
+ */
+export function inferConsumerTarget(targetName: string = DEFAULT_TARGET_NAME): TargetConfiguration {
+  return {
+    executor: 'nx:noop',
+    dependsOn: [`^${targetName}`],
+    metadata: {
+      technologies: ['plux'],
+      description: 'Write the plux index of every package this project depends on',
+    },
+  };
+}
+
+/**
+ * Whether a package.json without an index of its own uses plux: it depends on `@plux/core` or on a workspace
+ * package that has an index.
+ */
+export function usesPlux(pkg: Record<string, unknown>, pluxPackages: ReadonlySet<string>): boolean {
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+    const deps = pkg[field];
+    if (typeof deps !== 'object' || deps === null) continue;
+    for (const name of Object.keys(deps)) {
+      if (name === '@plux/core' || pluxPackages.has(name)) return true;
+    }
+  }
+  return false;
+}
+
+/** The names of the workspace packages among `files` whose package.json has a `plux` field. */
+function pluxPackageNames(workspaceRoot: string, files: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const file of files) {
+    const pkg = readJson(join(workspaceRoot, file));
+    if (pkg && pkg['plux'] !== undefined && typeof pkg['name'] === 'string') names.add(pkg['name']);
+  }
+  return names;
 }
 
 /** What {@link inferDiscoverTarget} needs to know about a project and the workspace. */
@@ -117,8 +166,14 @@ export function inferDiscoverTarget(ctx: DiscoverTargetContext): TargetConfigura
   const output = posix.normalize(defaults.output ?? ctx.indexPath);
   const buildTarget = options.buildTargetName ?? 'build';
 
-  // A missing build target is fine: Nx skips dependsOn entries a project lacks.
-  const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [buildTarget, `^${buildTarget}`];
+  // A missing build target is fine: Nx skips dependsOn entries a project lacks. The discover targets of the
+  // project's dependencies run first, so the plugins of a package's dependencies are indexed before its own
+  // tests or app load them.
+  const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [
+    buildTarget,
+    `^${buildTarget}`,
+    `^${options.targetName ?? DEFAULT_TARGET_NAME}`,
+  ];
   const core = packages.core;
   if (core.workspacePath !== undefined && core.workspacePath !== normalizeRoot(projectRoot) && core.root) {
     // The executor imports the built @plux/core even when this project does not depend on it.
@@ -157,8 +212,13 @@ export function inferCheckTarget(ctx: DiscoverTargetContext): TargetConfiguratio
   const excluded = `!{projectRoot}/${output}`;
   const inputs = (discover.inputs ?? []).filter((input) => input !== excluded);
   inputs.splice(1, 0, `{projectRoot}/${output}`);
+  // Checking needs the build, not the dependencies' indexes: a check writes nothing, nor makes others write.
+  const dependsOn = discover.dependsOn?.filter(
+    (d) => d !== `^${ctx.options.targetName ?? DEFAULT_TARGET_NAME}`,
+  );
   return {
     ...discover,
+    dependsOn,
     inputs,
     outputs: [],
     options: { ...discover.options, check: true },

@@ -57,6 +57,19 @@ describe('init generator', () => {
     ]);
   });
 
+  it("makes build, test, serve and start of every project wait for its dependencies' indexes (targetDefaults)", async () => {
+    // createTreeWithEmptyWorkspace's nx.json: { build: { cache: true }, lint: { cache: true } }
+    await init();
+
+    expect(readNxJson(tree)?.targetDefaults).toEqual({
+      build: { cache: true, dependsOn: ['...', '^plux-discover'] },
+      lint: { cache: true },
+      test: { dependsOn: ['...', '^plux-discover'] },
+      serve: { dependsOn: ['...', '^plux-discover'] },
+      start: { dependsOn: ['...', '^plux-discover'] },
+    });
+  });
+
   it('says what it changed and what to do next', async () => {
     await init();
 

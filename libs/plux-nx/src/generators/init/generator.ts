@@ -16,6 +16,7 @@ import { join, posix } from 'node:path';
 import { DEFAULT_TARGET_NAME, inferDiscoverTarget, type PluxPluginOptions } from '../../plugins/plugin';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
 import { readProject } from '../../utils/read-project';
+import { addConsumerTargetDefaults } from './consumer-target-defaults';
 import type { InitGeneratorSchema } from './schema';
 
 /** The index path `init` writes into package.json's `plux` field. */
@@ -127,6 +128,20 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
     nxJson.plugins = [...(nxJson.plugins ?? []), { plugin: '@plux/nx', options: { targetName } }];
     updateNxJson(tree, nxJson);
     changed.push('plugin @plux/nx in nx.json');
+  }
+  const wiring = addConsumerTargetDefaults(nxJson, targetName);
+  if (wiring.changed.length > 0) {
+    updateNxJson(tree, nxJson);
+    logger.info(
+      `@plux/nx: ${isDryRun() ? 'would make' : 'made'} the ${wiring.changed.join(', ')} targets depend on ` +
+        `^${targetName} (nx.json targetDefaults), so an app gets the plux indexes of its dependencies first`,
+    );
+  }
+  for (const name of wiring.skipped) {
+    logger.warn(
+      `@plux/nx: nx.json's targetDefaults["${name}"] is not a plain object; add "^${targetName}" to its dependsOn ` +
+        `so ${name} runs after the plux indexes of the project's dependencies are written`,
+    );
   }
   return { changed, addedDependency, targetName, project };
 }

@@ -1,0 +1,49 @@
+import type { NxJsonConfiguration, TargetConfiguration } from '@nx/devkit';
+
+/**
+ * The targets that run an app or its tests, and so read the plux indexes of the packages it depends on. `init`
+ * makes each of them depend on `^plux-discover` through nx.json's `targetDefaults`, as Nx's own plugins add their
+ * `dependsOn: ["^build"]` defaults: a target default applies only to projects that have the target, and a
+ * dependency without a discover target adds nothing, so projects that do not use plux are unaffected.
+ */
+export const CONSUMER_TARGETS = ['build', 'test', 'serve', 'start'] as const;
+
+/**
+ * Makes every target in {@link CONSUMER_TARGETS} depend on the discover target of the project's dependencies, in
+ * `nxJson.targetDefaults` (changed in place). An existing default keeps what it has: the dependency is appended to
+ * its `dependsOn`, or, where it has none, added after `"..."` so the `dependsOn` a plugin infers (`^build`) stays.
+ * Idempotent. A default written as an array of filtered entries is left alone (returned in `skipped`).
+ *
+ * @returns the target names whose default changed, and those left alone.
+ */
+export function addConsumerTargetDefaults(
+  nxJson: NxJsonConfiguration,
+  discoverTargetName: string,
+): { changed: string[]; skipped: string[] } {
+  const dependency = `^${discoverTargetName}`;
+  const defaults = (nxJson.targetDefaults ??= {}) as Record<string, unknown>;
+  const changed: string[] = [];
+  const skipped: string[] = [];
+  for (const name of CONSUMER_TARGETS) {
+    const current = defaults[name];
+    if (current === undefined) {
+      defaults[name] = { dependsOn: ['...', dependency] };
+      changed.push(name);
+      continue;
+    }
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) {
+      skipped.push(name);
+      continue;
+    }
+    const target = current as Partial<TargetConfiguration>;
+    const dependsOn = target.dependsOn;
+    if (dependsOn === undefined) {
+      target.dependsOn = ['...', dependency];
+      changed.push(name);
+    } else if (!dependsOn.some((d) => d === dependency)) {
+      target.dependsOn = [...dependsOn, dependency];
+      changed.push(name);
+    }
+  }
+  return { changed, skipped };
+}
