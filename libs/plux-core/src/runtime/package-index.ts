@@ -9,6 +9,7 @@ import { resolve, sep } from 'node:path';
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { checkModulePath, parseIndex } from '../core/plux-index.js';
 import type { WatchRecorder } from './cache.js';
+import { nxDiscoverCommand } from './nx-hint.js';
 import { nameFromFolder, type PackageCandidate, TIER_RANK } from './workspace.js';
 
 /** One package with a `plux` field, and the entries of its index that passed validation. */
@@ -76,9 +77,12 @@ export function readPackageIndex(
   const workspace = candidate.tier === 'workspace';
   const distribution: Distribution = { name, version, root: rootDir, packageJson, workspace };
   const label = `${name}@${version} (${rootDir})`;
-  const regenerate = workspace
-    ? 'run `plux discover` in that package to regenerate plux.json'
-    : 'reinstall the package, or report it to its maintainers';
+  // the hint is worked out only when a problem needs it (in an Nx workspace it names the package's Nx target)
+  let hint: string | undefined;
+  const regenerate = () =>
+    (hint ??= workspace
+      ? regenerateHint(rootDir, packageJson)
+      : 'reinstall the package, or report it to its maintainers');
 
   const raw = readIndex(packageJson['plux'], { rootDir, file, label, regenerate, watched, context });
   if (raw === undefined) return undefined;
@@ -86,7 +90,7 @@ export function readPackageIndex(
   // one package's bad entries are reported one by one up to a limit: a broken (or hostile) index of thousands of
   // entries must not flood every start's stderr, nor the cache that replays the report
   const entryProblems: string[] = parsed.problems.map(
-    (problem) => `${label}, ${raw.source}: ${problem} (skipped); ${regenerate}`,
+    (problem) => `${label}, ${raw.source}: ${problem} (skipped); ${regenerate()}`,
   );
 
   const entries: EntryPoint[] = [];
@@ -105,11 +109,16 @@ export function readPackageIndex(
     }
     if (!module.inside) {
       const where = `${label}, ${raw.source}: plugin ${plugin.namespace}:${plugin.name}: module ${plugin.module}`;
-      const build = workspace ? 'build the package, then run `plux discover` in it' : regenerate;
+      const nx = workspace ? nxDiscoverCommand(rootDir, packageJson) : undefined;
+      const build = !workspace
+        ? regenerate()
+        : nx
+          ? `run \`${nx}\` (it builds the package first)`
+          : 'build the package, then run `plux discover` in it';
       entryProblems.push(
         module.real === undefined
           ? `${where} does not exist (skipped); ${build}`
-          : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate}`,
+          : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate()}`,
       );
       continue;
     }
@@ -126,7 +135,7 @@ export function readPackageIndex(
   if (entryProblems.length > MAX_PROBLEMS_PER_INDEX) {
     const more = entryProblems.length - MAX_PROBLEMS_PER_INDEX;
     problems.add(
-      `${label}, ${raw.source}: ${more} more entries skipped for the same kinds of reasons; ${regenerate}`,
+      `${label}, ${raw.source}: ${more} more entries skipped for the same kinds of reasons; ${regenerate()}`,
     );
   }
   return { distribution, rank: TIER_RANK[candidate.tier] * 2 + (candidate.hoisted ? 1 : 0), entries };
@@ -139,7 +148,7 @@ interface IndexSource {
   rootDir: string;
   file: string;
   label: string;
-  regenerate: string;
+  regenerate: () => string;
   watched: boolean;
   context: ReadContext;
 }
@@ -172,7 +181,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     context.problems.add(
       missing
-        ? `${label}: the "plux" field of ${file} points at ${field}, which does not exist; ${regenerate}`
+        ? `${label}: the "plux" field of ${file} points at ${field}, which does not exist; ${regenerate()}`
         : `${label}: cannot read ${indexFile} (the "plux" field of ${file}): ${(error as Error).message}`,
     );
     return undefined;
@@ -181,7 +190,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
   const realIndex = realFileOrUndefined(indexFile) ?? indexFile;
   if (!isInside(realIndex, rootDir)) {
     context.problems.add(
-      `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate}`,
+      `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate()}`,
     );
     return undefined;
   }
@@ -189,7 +198,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
     return { index: JSON.parse(text) as unknown, source: indexFile };
   } catch (error) {
     context.problems.add(
-      `${label}: ${indexFile} is malformed JSON (${(error as Error).message}); ${regenerate}`,
+      `${label}: ${indexFile} is malformed JSON (${(error as Error).message}); ${regenerate()}`,
     );
     return undefined;
   }
@@ -214,4 +223,12 @@ function realFileOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How to rewrite a workspace package's index: its Nx target inside an Nx workspace, else `plux discover`. */
+function regenerateHint(rootDir: string, packageJson: Record<string, unknown>): string {
+  const nx = nxDiscoverCommand(rootDir, packageJson);
+  return nx
+    ? `run \`${nx}\` to regenerate plux.json`
+    : 'run `plux discover` in that package to regenerate plux.json';
 }

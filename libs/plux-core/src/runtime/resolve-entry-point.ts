@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { EntryPoint } from '../core/entry-point.js';
 import { PluginException } from '../core/errors.js';
 import { resolvePluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
+import { nxDiscoverCommand } from './nx-hint.js';
 
 /** What importing one module gave: its exports, or why there are none. Never a rejection. */
 export type ModuleOutcome =
@@ -38,12 +39,23 @@ export function specFromModule<P extends Plugin>(
   const where = distribution
     ? `package ${distribution.name}@${distribution.version}`
     : `entry point ${value}`;
+  // read only on a failure: inside an Nx workspace a workspace package's index is rewritten by its Nx target
+  const nxCommand = () =>
+    distribution?.workspace === true
+      ? nxDiscoverCommand(distribution.root, distribution.packageJson)
+      : undefined;
+  const regenerate = () => {
+    const nx = nxCommand();
+    return nx
+      ? `run \`${nx}\` to regenerate its plux.json`
+      : 'run `plux discover` in that package to regenerate its plux.json';
+  };
   const fail = (message: string, cause?: unknown) =>
     new PluginException(message, namespace, name, cause === undefined ? undefined : { cause });
   if ('missing' in outcome) {
     throw fail(
       `cannot import plugin ${namespace}:${name}: module ${module} of ${where} does not exist; ` +
-        'rebuild the package, or run `plux discover` in it to regenerate its plux.json',
+        rebuild(nxCommand()),
       outcome.missing,
     );
   }
@@ -63,7 +75,7 @@ export function specFromModule<P extends Plugin>(
   if (!Object.prototype.hasOwnProperty.call(outcome.exports, entryPoint.export)) {
     throw fail(
       `cannot resolve plugin ${namespace}:${name}: module ${module} (${where}) has no export "${entryPoint.export}"; ` +
-        'run `plux discover` in that package to regenerate its plux.json',
+        regenerate(),
     );
   }
   let spec: PluginSpec<P>;
@@ -73,15 +85,21 @@ export function specFromModule<P extends Plugin>(
     throw fail(
       `cannot resolve plugin ${namespace}:${name}: export "${entryPoint.export}" of ${module} (${where}) is not a plugin: ` +
         `${(cause as Error).message}; ` +
-        'run `plux discover` in that package to regenerate its plux.json',
+        regenerate(),
       cause,
     );
   }
   if (spec.namespace !== namespace || spec.name !== name) {
     throw fail(
       `entry point ${value} is indexed as ${namespace}:${name} but its export is the plugin ` +
-        `${spec.namespace}:${spec.name}; run \`plux discover\` in that package to regenerate its plux.json`,
+        `${spec.namespace}:${spec.name}; ${regenerate()}`,
     );
   }
   return spec;
+}
+
+function rebuild(nx: string | undefined): string {
+  return nx
+    ? `run \`${nx}\` (it rebuilds the package first)`
+    : 'rebuild the package, or run `plux discover` in it to regenerate its plux.json';
 }
