@@ -53,6 +53,16 @@ describe('@plux/nx manifests', () => {
     expect(Object.keys(generators).sort()).toEqual(['init', 'plugin']);
   });
 
+  it('gives init what `nx add` runs it with: no required option, no prompt, --keepExistingVersions', () => {
+    const schema = readJson<Schema>(generators['init']!.schema);
+    expect(schema.required ?? []).toEqual([]);
+    for (const [key, property] of Object.entries(schema.properties ?? {})) {
+      expect(property['x-prompt'], `${key} has no x-prompt`).toBeUndefined();
+    }
+    expect(schema.properties?.['keepExistingVersions']?.type).toBe('boolean');
+    expect(schema.properties?.['skipFormat']?.type).toBe('boolean');
+  });
+
   describe.each([
     ...Object.entries(executors).map(([name, entry]) => ['executor', name, entry] as const),
     ...Object.entries(generators).map(([name, entry]) => ['generator', name, entry] as const),

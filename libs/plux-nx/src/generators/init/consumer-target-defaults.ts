@@ -1,4 +1,12 @@
-import type { NxJsonConfiguration, TargetConfiguration } from '@nx/devkit';
+import {
+  logger,
+  readNxJson,
+  updateNxJson,
+  type NxJsonConfiguration,
+  type TargetConfiguration,
+  type Tree,
+} from '@nx/devkit';
+import { isDryRun } from '../../utils/dry-run';
 
 /**
  * The targets that run an app or its tests, and so read the plux indexes of the packages it depends on. `init`
@@ -46,4 +54,27 @@ export function addConsumerTargetDefaults(
     }
   }
   return { changed, skipped };
+}
+
+/**
+ * {@link addConsumerTargetDefaults} on the workspace's nx.json, saying what changed (once: a second call changes
+ * nothing and says nothing) and warning about a default it cannot extend.
+ */
+export function wireConsumerTargets(tree: Tree, discoverTargetName: string): void {
+  const nxJson = readNxJson(tree);
+  if (!nxJson) return;
+  const { changed, skipped } = addConsumerTargetDefaults(nxJson, discoverTargetName);
+  if (changed.length > 0) {
+    updateNxJson(tree, nxJson);
+    logger.info(
+      `@plux/nx: ${isDryRun() ? 'would make' : 'made'} the ${changed.join(', ')} targets depend on ` +
+        `^${discoverTargetName} (nx.json targetDefaults), so an app gets the plux indexes of its dependencies first`,
+    );
+  }
+  for (const name of skipped) {
+    logger.warn(
+      `@plux/nx: nx.json's targetDefaults["${name}"] is not a plain object; add "^${discoverTargetName}" to its ` +
+        `dependsOn so ${name} runs after the plux indexes of the project's dependencies are written`,
+    );
+  }
 }

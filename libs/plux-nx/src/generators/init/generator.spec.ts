@@ -8,31 +8,204 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FsTree } from 'nx/src/generators/tree';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import initGenerator from './generator';
 
-describe('init generator', () => {
+const OWN_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string }
+).version;
+
+let info: ReturnType<typeof vi.spyOn>;
+let warn: ReturnType<typeof vi.spyOn>;
+beforeEach(() => {
+  info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+  warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  return () => {
+    info.mockRestore();
+    warn.mockRestore();
+  };
+});
+
+describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
   let tree: Tree;
-  let info: ReturnType<typeof vi.spyOn>;
-  let warn: ReturnType<typeof vi.spyOn>;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+    writeJson(tree, 'package.json', { name: 'acme', private: true, workspaces: ['packages/*'] });
+    tree.write('package-lock.json', '{}');
+    tree.delete('.oxfmtrc.json'); // formatted with prettier, as in a workspace create-nx-workspace made
+    writeJson(tree, 'packages/services/package.json', { name: '@acme/services', version: '1.0.0' });
+  });
+
+  it('needs no project: registers the plugin and adds @plux/core to the root at this plugin version', async () => {
+    await initGenerator(tree);
+
+    expect(readNxJson(tree)?.plugins).toEqual([
+      { plugin: '@plux/nx', options: { targetName: 'plux-discover' } },
+    ]);
+    expect(readJson(tree, 'package.json').dependencies).toEqual({ '@plux/core': `^${OWN_VERSION}` });
+    expect(readJson(tree, 'packages/services/package.json')).toEqual({
+      name: '@acme/services',
+      version: '1.0.0',
+    });
+  });
+
+  it("makes build, test, serve and start of every project wait for its dependencies' indexes (targetDefaults)", async () => {
+    // createTreeWithEmptyWorkspace's nx.json: { build: { cache: true }, lint: { cache: true } }
+    await initGenerator(tree);
+
+    expect(readNxJson(tree)?.targetDefaults).toEqual({
+      build: { cache: true, dependsOn: ['...', '^plux-discover'] },
+      lint: { cache: true },
+      test: { dependsOn: ['...', '^plux-discover'] },
+      serve: { dependsOn: ['...', '^plux-discover'] },
+      start: { dependsOn: ['...', '^plux-discover'] },
+    });
+    expect(info).toHaveBeenCalledWith(
+      '@plux/nx: made the build, test, serve, start targets depend on ^plux-discover (nx.json targetDefaults), ' +
+        'so an app gets the plux indexes of its dependencies first',
+    );
+  });
+
+  it('says what it did, that Nx installs, and the next command as this workspace spells it', async () => {
+    await initGenerator(tree);
+
+    expect(info).toHaveBeenCalledWith(
+      `@plux/nx: set up plux (plugin @plux/nx in nx.json, @plux/core@^${OWN_VERSION} in package.json). ` +
+        'Nx runs "npm install" to install @plux/core. Next: "nx g @plux/nx:plugin <name> --project <project> ' +
+        '--namespace <namespace>" adds a plugin to a project and configures it for plux',
+    );
+  });
+
+  it('is idempotent: a second run changes no file and says plux is set up', async () => {
+    await initGenerator(tree);
+    const files = ['nx.json', 'package.json'].map((f) => tree.read(f, 'utf8'));
+
+    await initGenerator(tree);
+
+    expect(['nx.json', 'package.json'].map((f) => tree.read(f, 'utf8'))).toEqual(files);
+    expect(info).toHaveBeenLastCalledWith(
+      expect.stringMatching(/^@plux\/nx: plux is already set up here\. Next:/),
+    );
+  });
+
+  it.each([['@plux/nx'], [{ plugin: '@plux/nx', options: { targetName: 'index' } }], ['plux']])(
+    'does not register the plugin twice when nx.json lists %j',
+    async (entry) => {
+      updateNxJson(tree, { ...readNxJson(tree), plugins: [entry] });
+
+      await initGenerator(tree);
+
+      expect(readNxJson(tree)?.plugins).toEqual([entry]);
+    },
+  );
+
+  it('registers no plugin where the workspace turned inference plugins off, as Nx plugins do', async () => {
+    updateNxJson(tree, { ...readNxJson(tree), useInferencePlugins: false });
+
+    await initGenerator(tree);
+
+    expect(readNxJson(tree)?.plugins).toBeUndefined();
+  });
+
+  it('raises a lower @plux/core range, unless --keepExistingVersions (which nx add passes)', async () => {
+    writeJson(tree, 'package.json', { name: 'acme', devDependencies: { '@plux/core': '^0.0.1' } });
+    await initGenerator(tree, { keepExistingVersions: true });
+    expect(readJson(tree, 'package.json').devDependencies).toEqual({ '@plux/core': '^0.0.1' });
+
+    await initGenerator(tree);
+    expect(readJson(tree, 'package.json').devDependencies).toEqual({ '@plux/core': `^${OWN_VERSION}` });
+  });
+
+  it.each(['file:../plux-core-0.1.0.tgz', 'link:../plux/libs/plux-core', 'workspace:*', 'npm:@fork/core@1'])(
+    'keeps a root @plux/core declared as %s, which a registry range would break',
+    async (spec) => {
+      writeJson(tree, 'package.json', { name: 'acme', devDependencies: { '@plux/core': spec } });
+
+      await initGenerator(tree);
+
+      expect(readJson(tree, 'package.json')).toEqual({
+        name: 'acme',
+        devDependencies: { '@plux/core': spec },
+      });
+    },
+  );
+
+  it('adds nothing to the root when @plux/core is a project of the workspace', async () => {
+    writeJson(tree, 'packages/plux-core/package.json', { name: '@plux/core', version: '0.1.0' });
+
+    await initGenerator(tree);
+
+    expect(readJson(tree, 'package.json').dependencies).toBeUndefined();
+  });
+
+  it('adds nothing to package.json with --skipPackageJson', async () => {
+    await initGenerator(tree, { skipPackageJson: true });
+
+    expect(readJson(tree, 'package.json').dependencies).toBeUndefined();
+    expect(readNxJson(tree)?.plugins).toHaveLength(1);
+  });
+
+  it('formats what it wrote unless --skipFormat', async () => {
+    writeJson(tree, '.prettierrc', { useTabs: true });
+
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('package.json', 'utf8')).not.toContain('\t');
+
+    tree.write('package.json', JSON.stringify({ name: 'acme' }));
+    await initGenerator(tree);
+    expect(tree.read('package.json', 'utf8')).toContain('\t"dependencies"');
+  });
+
+  it('names the plux:plugin collection where a tsconfig alias makes it resolvable (the plux repository)', async () => {
+    writeJson(tree, 'tsconfig.base.json', {
+      compilerOptions: { paths: { plux: ['./libs/plux-nx/src/index.ts'] } },
+    });
+
+    await initGenerator(tree);
+
+    expect(info).toHaveBeenCalledWith(expect.stringContaining('Next: "nx g plux:plugin <name>'));
+  });
+
+  it.each([
+    ['pnpm-lock.yaml', 'pnpm install --no-frozen-lockfile'],
+    ['yarn.lock', 'yarn'],
+    ['bun.lock', 'bun install'],
+  ])("with %s, names that package manager's install", async (lockfile, command) => {
+    tree.delete('package-lock.json');
+    tree.write(lockfile, '');
+
+    await initGenerator(tree);
+
+    expect(info).toHaveBeenCalledWith(expect.stringContaining(`Nx runs "${command}" to install @plux/core.`));
+  });
+
+  it("names nx.json's cli.packageManager over the lockfile", async () => {
+    updateNxJson(tree, { ...readNxJson(tree), cli: { packageManager: 'pnpm' } });
+
+    await initGenerator(tree);
+
+    expect(info).toHaveBeenCalledWith(expect.stringContaining('Nx runs "pnpm install --no-frozen-lockfile"'));
+  });
+});
+
+describe('init generator --project', () => {
+  let tree: Tree;
 
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
     writeJson(tree, 'package.json', { name: 'root', private: true, workspaces: ['libs/*'] });
+    tree.write('package-lock.json', '{}');
     writeJson(tree, 'libs/plux-core/package.json', { name: '@plux/core', version: '0.1.0' });
     writeJson(tree, 'libs/services/package.json', {
       name: '@acme/services',
       version: '1.0.0',
       files: ['dist'],
     });
-    info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
-    return () => {
-      info.mockRestore();
-      warn.mockRestore();
-    };
   });
 
   const init = (project = '@acme/services') => initGenerator(tree, { project, skipFormat: true });
@@ -49,34 +222,14 @@ describe('init generator', () => {
     });
   });
 
-  it('registers the @plux/nx plugin in nx.json, which infers the plux-discover target', async () => {
-    await init();
-
-    expect(readNxJson(tree)?.plugins).toEqual([
-      { plugin: '@plux/nx', options: { targetName: 'plux-discover' } },
-    ]);
-  });
-
-  it("makes build, test, serve and start of every project wait for its dependencies' indexes (targetDefaults)", async () => {
-    // createTreeWithEmptyWorkspace's nx.json: { build: { cache: true }, lint: { cache: true } }
-    await init();
-
-    expect(readNxJson(tree)?.targetDefaults).toEqual({
-      build: { cache: true, dependsOn: ['...', '^plux-discover'] },
-      lint: { cache: true },
-      test: { dependsOn: ['...', '^plux-discover'] },
-      serve: { dependsOn: ['...', '^plux-discover'] },
-      start: { dependsOn: ['...', '^plux-discover'] },
-    });
-  });
-
-  it('says what it changed and what to do next', async () => {
+  it('says what it changed, that Nx installs, and what to do next', async () => {
     await init();
 
     expect(info).toHaveBeenCalledWith(
-      '@plux/nx: configured @acme/services for plux ("plux": "./plux.json", "files" += "plux.json", dependency ' +
-        '@plux/core, plugin @plux/nx in nx.json). Next: add a plugin with "nx g plux:plugin --project ' +
-        '@acme/services", then "nx run @acme/services:plux-discover" writes its index; run "npm install" to link @plux/core',
+      '@plux/nx: set up plux (plugin @plux/nx in nx.json, @acme/services: "plux": "./plux.json", ' +
+        '@acme/services: "files" += "plux.json", @acme/services: dependency @plux/core). Nx runs "npm install" ' +
+        'to install @plux/core. Next: "nx g @plux/nx:plugin <name> --project @acme/services --namespace ' +
+        '<namespace>" adds a plugin; "nx run @acme/services:plux-discover" writes its index (commit plux.json)',
     );
   });
 
@@ -90,7 +243,7 @@ describe('init generator', () => {
     expect(tree.read('libs/services/package.json', 'utf8')).toBe(packageJson);
     expect(tree.read('nx.json', 'utf8')).toBe(nxJson);
     expect(info).toHaveBeenLastCalledWith(
-      '@plux/nx: @acme/services is already configured for plux; run "nx run @acme/services:plux-discover"',
+      expect.stringMatching(/^@plux\/nx: plux is already set up here\. Next: .* --project @acme\/services /),
     );
   });
 
@@ -145,15 +298,13 @@ describe('init generator', () => {
 
   it("depends on this plugin's version of @plux/core when @plux/core is not a workspace project", async () => {
     tree.delete('libs/plux-core/package.json');
-    const own = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
-      version: string;
-    };
 
     await init();
 
     expect(readJson(tree, 'libs/services/package.json').dependencies).toEqual({
-      '@plux/core': `^${own.version}`,
+      '@plux/core': `^${OWN_VERSION}`,
     });
+    expect(readJson(tree, 'package.json').dependencies).toEqual({ '@plux/core': `^${OWN_VERSION}` });
   });
 
   it('uses the workspace protocol under pnpm', async () => {
@@ -172,17 +323,6 @@ describe('init generator', () => {
     expect(readJson(tree, 'libs/plux-core/package.json').dependencies).toBeUndefined();
   });
 
-  it.each([['@plux/nx'], ['plux']])(
-    'does not register the plugin twice when nx.json lists %s',
-    async (name) => {
-      updateNxJson(tree, { ...readNxJson(tree), plugins: [name] });
-
-      await init();
-
-      expect(readNxJson(tree)?.plugins).toEqual([name]);
-    },
-  );
-
   it('uses the target name the registered plugin configures', async () => {
     updateNxJson(tree, {
       ...readNxJson(tree),
@@ -192,7 +332,7 @@ describe('init generator', () => {
     await init();
 
     expect(info).toHaveBeenCalledWith(
-      expect.stringContaining('then "nx run @acme/services:index" writes its index'),
+      expect.stringContaining('"nx run @acme/services:index" writes its index'),
     );
   });
 
@@ -213,6 +353,41 @@ describe('init generator', () => {
     expect(readNxJson(tree)?.plugins).toBeUndefined();
   });
 
+  describe('commits the index (what plux-check needs)', () => {
+    it('leaves .gitignore alone when git would commit plux.json', async () => {
+      tree.write('.gitignore', 'node_modules\ndist\n');
+
+      await init();
+
+      expect(tree.exists('libs/services/.gitignore')).toBe(false);
+      expect(tree.read('.gitignore', 'utf8')).toBe('node_modules\ndist\n');
+    });
+
+    it.each([
+      ['.gitignore', 'plux.json\n'],
+      ['.gitignore', '**/plux.json\n'],
+      ['libs/services/.gitignore', 'plux.json\n'],
+    ])('un-ignores it in the project when %s says %j, and says so', async (file, content) => {
+      tree.write(file, content);
+
+      await init();
+
+      expect(tree.read('libs/services/.gitignore', 'utf8')).toMatch(/\n!\/plux\.json\n$/);
+      expect(info).toHaveBeenCalledWith(
+        expect.stringContaining('@acme/services: plux.json no longer ignored by libs/services/.gitignore'),
+      );
+    });
+
+    it('leaves a project configured earlier as its owners left it', async () => {
+      writeJson(tree, 'libs/services/package.json', { name: '@acme/services', plux: './plux.json' });
+      tree.write('libs/services/.gitignore', 'plux.json\n');
+
+      await init();
+
+      expect(tree.read('libs/services/.gitignore', 'utf8')).toBe('plux.json\n');
+    });
+  });
+
   it('refuses an unknown project', async () => {
     await expect(init('nope')).rejects.toThrow(
       '@plux/nx: there is no project "nope"; "nx show projects" lists them',
@@ -226,5 +401,73 @@ describe('init generator', () => {
       '@plux/nx: project bare has no package.json at libs/bare/package.json; plux indexes npm packages, so give it ' +
         'one (a name and an entry such as "exports") and run this generator again',
     );
+  });
+});
+
+describe('init generator, the install task it returns', () => {
+  // A real folder, and the package manager replaced on PATH by a script that records how it was called: the task
+  // is Nx's own, run for real, without touching a registry.
+  const dirs: string[] = [];
+  const originalPath = process.env['PATH'];
+  afterAll(() => {
+    process.env['PATH'] = originalPath;
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function workspace(
+    lockfile: string,
+    manager: string,
+    rootPackage: object = { name: 'acme', private: true },
+  ): { tree: Tree; calls: () => string[] } {
+    const root = mkdtempSync(join(tmpdir(), 'plux-nx-init-'));
+    const bin = mkdtempSync(join(tmpdir(), 'plux-nx-bin-'));
+    dirs.push(root, bin);
+    const log = join(root, 'calls.log');
+    writeFileSync(
+      join(bin, manager),
+      `#!/bin/sh\ncase "$*" in *--version*) echo 10.0.0; exit 0;; esac\necho "${manager} $*" >> "${log}"\n`,
+    );
+    chmodSync(join(bin, manager), 0o755);
+    process.env['PATH'] = `${bin}${delimiter}${originalPath}`;
+    writeFileSync(join(root, 'package.json'), JSON.stringify(rootPackage));
+    writeFileSync(join(root, 'nx.json'), '{}');
+    writeFileSync(join(root, lockfile), '');
+    mkdirSync(join(root, 'packages'));
+    (globalThis as Record<string, unknown>)['__packageJsonInstallCache__'] = undefined;
+    return {
+      tree: new FsTree(root, false),
+      calls: () => {
+        try {
+          return readFileSync(log, 'utf8').trim().split('\n');
+        } catch {
+          return [];
+        }
+      },
+    };
+  }
+
+  it.each([
+    ['package-lock.json', 'npm', 'npm install'],
+    ['pnpm-lock.yaml', 'pnpm', 'pnpm install --no-frozen-lockfile'],
+  ])('with %s, runs %s once the files are written', async (lockfile, manager, command) => {
+    const { tree, calls } = workspace(lockfile, manager);
+
+    const task = await initGenerator(tree, { skipFormat: true });
+
+    expect(calls()).toEqual([]);
+    await task();
+    expect(calls()).toEqual([command]);
+  });
+
+  it('installs nothing when the root already depends on this @plux/core', async () => {
+    const { tree, calls } = workspace('package-lock.json', 'npm', {
+      name: 'acme',
+      dependencies: { '@plux/core': `^${OWN_VERSION}` },
+    });
+
+    const task = await initGenerator(tree, { skipFormat: true, keepExistingVersions: true });
+    await task();
+
+    expect(calls()).toEqual([]);
   });
 });

@@ -1,52 +1,94 @@
 import {
+  addDependenciesToPackageJson,
   formatFiles,
   getProjects,
+  installPackagesTask,
   logger,
   readJson,
   readNxJson,
+  runTasksInSerial,
   updateNxJson,
   updateProjectConfiguration,
   writeJson,
+  type GeneratorCallback,
+  type NxJsonConfiguration,
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { isDryRun } from '../../utils/dry-run';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DEFAULT_TARGET_NAME, inferDiscoverTarget, type PluxPluginOptions } from '../../plugins/plugin';
+import { commitIndex } from '../../utils/commit-index';
+import { isDryRun } from '../../utils/dry-run';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
 import { readProject } from '../../utils/read-project';
-import { addConsumerTargetDefaults } from './consumer-target-defaults';
+import { workspaceCommands } from '../../utils/workspace-commands';
+import { wireConsumerTargets } from './consumer-target-defaults';
 import type { InitGeneratorSchema } from './schema';
 
 /** The index path `init` writes into package.json's `plux` field. */
 export const DEFAULT_INDEX_PATH = './plux.json';
 
 const PLUGIN_NAMES = new Set(['@plux/nx', 'plux']);
+const CORE = '@plux/core';
 
 /**
- * `nx g @plux/nx:init --project <p>`: makes a project a plux package. Its package.json gets `"plux": "./plux.json"`
- * (and `plux.json` in `files`, when it lists files) and a dependency on `@plux/core`; nx.json registers the
- * `@plux/nx` plugin, which infers the project's `plux-discover` target (where inference is switched off, the
- * target is written into the project's configuration instead). Idempotent: a configured project is left as it is.
+ * `nx g @plux/nx:init` (what `nx add @plux/nx` runs, with no options): sets the workspace up for plux. nx.json
+ * registers the `@plux/nx` plugin, which infers a `plux-discover` target for every project whose package.json has a
+ * `plux` field, and the root package.json depends on `@plux/core` at this plugin's version (Nx's install task,
+ * returned, installs it). With `--project`, it also makes that project a plux package (see
+ * {@link configureProjectForPlux}). Idempotent: what is in place is left as it is.
  *
- * @throws Error prefixed `@plux/nx:` when the project does not exist or has no package.json.
+ * @returns the install task when a package.json changed, as Nx's own `init` generators do.
+ * @throws Error prefixed `@plux/nx:` when `--project` names no project, or one without package.json.
  */
-export default async function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise<void> {
-  const changes = configureProjectForPlux(tree, options.project);
-  if (!options.skipFormat) await formatFiles(tree);
-  const target = changes.targetName;
-  if (changes.changed.length === 0) {
-    logger.info(
-      `@plux/nx: ${options.project} is already configured for plux; run "nx run ${options.project}:${target}"`,
-    );
-    return;
+export default async function initGenerator(
+  tree: Tree,
+  options: InitGeneratorSchema = {},
+): Promise<GeneratorCallback> {
+  const commands = workspaceCommands(tree);
+  const changed: string[] = [];
+  const tasks: GeneratorCallback[] = [];
+  const registration = registerPlugin(tree);
+  if (registration.added) changed.push('plugin @plux/nx in nx.json');
+  wireConsumerTargets(tree, registration.options.targetName ?? DEFAULT_TARGET_NAME);
+  let installs = false;
+  if (!options.skipPackageJson) {
+    const root = addCoreToWorkspaceRoot(tree, options.keepExistingVersions ?? false);
+    if (root.range) {
+      changed.push(`${CORE}@${root.range} in package.json`);
+      tasks.push(root.install);
+      installs = true;
+    }
   }
+  let project: PluxProjectChanges | undefined;
+  if (options.project) {
+    project = configureProjectForPlux(tree, options.project);
+    changed.push(...project.changed.map((c) => `${options.project}: ${c}`));
+    if (project.addedDependency) {
+      // a workspace package's package.json changed: Nx's task alone only looks at the root's
+      tasks.push(() => installPackagesTask(tree, true));
+      installs = true;
+    }
+  }
+  if (!options.skipFormat) await formatFiles(tree);
+
+  const dryRun = isDryRun();
+  const plugin = `${commands.collection}:plugin`;
+  const install = installs
+    ? ` Nx ${dryRun ? 'would then run' : 'runs'} "${commands.install}" to install ${CORE}.`
+    : '';
+  const next = project
+    ? `Next: "nx g ${plugin} <name> --project ${options.project} --namespace <namespace>" adds a plugin; ` +
+      `"nx run ${options.project}:${project.targetName}" writes its index (commit plux.json)`
+    : `Next: "nx g ${plugin} <name> --project <project> --namespace <namespace>" adds a plugin to a project ` +
+      'and configures it for plux';
   logger.info(
-    `@plux/nx: ${isDryRun() ? 'would configure' : 'configured'} ${options.project} for plux (${changes.changed.join(', ')}). Next: add a plugin with ` +
-      `"nx g plux:plugin --project ${options.project}", then "nx run ${options.project}:${target}" writes its index` +
-      (changes.addedDependency ? '; run "npm install" to link @plux/core' : ''),
+    changed.length === 0
+      ? `@plux/nx: plux is already set up here. ${next}`
+      : `@plux/nx: ${dryRun ? 'would set' : 'set'} up plux (${changed.join(', ')}).${install} ${next}`,
   );
+  return runTasksInSerial(...tasks);
 }
 
 /** What {@link configureProjectForPlux} changed. */
@@ -62,8 +104,11 @@ export interface PluxProjectChanges {
 }
 
 /**
- * The work of `init`, without formatting or logging; the `plugin` generator calls it for a project that is not
- * configured yet.
+ * Makes a project a plux package: its package.json gets `"plux": "./plux.json"` (and the index in `files`, when it
+ * lists files) and a dependency on `@plux/core`; git is made to commit the index (see {@link commitIndex}); nx.json
+ * registers the `@plux/nx` plugin, which infers the project's `plux-discover` target (where inference is switched
+ * off, the target is written into the project's configuration instead). What `init --project` does, and what the
+ * `plugin` generator does for a project that is not configured yet; formats and logs nothing.
  *
  * @throws Error prefixed `@plux/nx:` when the project does not exist or has no package.json.
  */
@@ -78,7 +123,8 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
   }
   const changed: string[] = [];
   const pkg = readJson<PackageJson>(tree, packageJsonPath);
-  if (pkg.plux === undefined) {
+  const firstTime = pkg.plux === undefined;
+  if (firstTime) {
     pkg.plux = DEFAULT_INDEX_PATH;
     changed.push(`"plux": "${DEFAULT_INDEX_PATH}"`);
   } else if (typeof pkg.plux !== 'string') {
@@ -93,57 +139,84 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
     changed.push(`"files" += "${indexPath}"`);
   }
   let addedDependency = false;
-  if (pkg.name !== '@plux/core' && !hasDependency(pkg, '@plux/core')) {
-    pkg.dependencies = sortKeys({ ...pkg.dependencies, '@plux/core': coreVersionRange(tree) });
+  if (pkg.name !== CORE && !hasDependency(pkg, CORE)) {
+    pkg.dependencies = sortKeys({ ...pkg.dependencies, [CORE]: coreVersionRange(tree) });
     addedDependency = true;
-    changed.push('dependency @plux/core');
+    changed.push(`dependency ${CORE}`);
   }
   if (changed.length > 0) writeJson(tree, packageJsonPath, pkg);
+  // Only when the project is configured now: a project configured earlier keeps whatever its owners chose since.
+  if (firstTime && indexPath) {
+    const { unignoredIn } = commitIndex(tree, project.root, indexPath);
+    if (unignoredIn) changed.push(`${indexPath} no longer ignored by ${unignoredIn}`);
+  }
 
-  const nxJson = readNxJson(tree) ?? {};
-  const registration = nxJson.plugins?.find((p) => PLUGIN_NAMES.has(typeof p === 'string' ? p : p.plugin));
-  const pluginOptions: PluxPluginOptions =
-    registration && typeof registration !== 'string'
-      ? ((registration.options ?? {}) as PluxPluginOptions)
-      : {};
-  const targetName = pluginOptions.targetName ?? DEFAULT_TARGET_NAME;
-  if (nxJson.useInferencePlugins === false) {
+  const registration = registerPlugin(tree);
+  if (registration.added) changed.push('plugin @plux/nx in nx.json');
+  const targetName = registration.options.targetName ?? DEFAULT_TARGET_NAME;
+  wireConsumerTargets(tree, targetName);
+  if (!registration.inference && !project.targets?.[targetName] && indexPath) {
     // Nothing infers targets here, so the target goes into the project's own configuration.
-    if (!project.targets?.[targetName] && indexPath) {
-      const packages = locatePluxPackages(tree.root);
-      const target = inferDiscoverTarget({
-        projectRoot: project.root,
-        indexPath,
-        options: pluginOptions,
-        nxJson,
-        packages,
-      });
-      updateProjectConfiguration(tree, projectName, {
-        ...project,
-        targets: { ...project.targets, [targetName]: target },
-      });
-      changed.push(`target ${targetName}`);
-    }
-  } else if (!registration) {
-    nxJson.plugins = [...(nxJson.plugins ?? []), { plugin: '@plux/nx', options: { targetName } }];
-    updateNxJson(tree, nxJson);
-    changed.push('plugin @plux/nx in nx.json');
-  }
-  const wiring = addConsumerTargetDefaults(nxJson, targetName);
-  if (wiring.changed.length > 0) {
-    updateNxJson(tree, nxJson);
-    logger.info(
-      `@plux/nx: ${isDryRun() ? 'would make' : 'made'} the ${wiring.changed.join(', ')} targets depend on ` +
-        `^${targetName} (nx.json targetDefaults), so an app gets the plux indexes of its dependencies first`,
-    );
-  }
-  for (const name of wiring.skipped) {
-    logger.warn(
-      `@plux/nx: nx.json's targetDefaults["${name}"] is not a plain object; add "^${targetName}" to its dependsOn ` +
-        `so ${name} runs after the plux indexes of the project's dependencies are written`,
-    );
+    const target = inferDiscoverTarget({
+      projectRoot: project.root,
+      indexPath,
+      options: registration.options,
+      nxJson: readNxJson(tree) ?? {},
+      packages: locatePluxPackages(tree.root),
+    });
+    updateProjectConfiguration(tree, projectName, {
+      ...project,
+      targets: { ...project.targets, [targetName]: target },
+    });
+    changed.push(`target ${targetName}`);
   }
   return { changed, addedDependency, targetName, project };
+}
+
+/**
+ * Registers `@plux/nx` in nx.json `plugins` unless it is there (as `@plux/nx`, or as `plux` inside the plux
+ * repository) or the workspace does not use inference plugins (`useInferencePlugins: false`, `NX_ADD_PLUGINS=false`,
+ * as Nx's own `init` generators decide).
+ */
+function registerPlugin(tree: Tree): { added: boolean; inference: boolean; options: PluxPluginOptions } {
+  const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
+  const existing = nxJson.plugins?.find((p) => PLUGIN_NAMES.has(typeof p === 'string' ? p : p.plugin));
+  const options =
+    existing && typeof existing !== 'string' ? ((existing.options ?? {}) as PluxPluginOptions) : {};
+  const inference = nxJson.useInferencePlugins !== false && process.env['NX_ADD_PLUGINS'] !== 'false';
+  if (existing || !inference) return { added: false, inference: Boolean(existing) || inference, options };
+  nxJson.plugins = [
+    ...(nxJson.plugins ?? []),
+    { plugin: '@plux/nx', options: { targetName: DEFAULT_TARGET_NAME } },
+  ];
+  updateNxJson(tree, nxJson);
+  return { added: true, inference, options: { targetName: DEFAULT_TARGET_NAME } };
+}
+
+/**
+ * Adds `@plux/core` to the root package.json's dependencies at `^` this plugin's version, through Nx's
+ * `addDependenciesToPackageJson` (so `keepExistingVersions` and a lower existing range behave as in every Nx
+ * plugin). Left alone: a workspace where `@plux/core` is a project, and a root that already declares it with a
+ * spec that is not a registry range (`file:`, `link:`, `workspace:`, a URL), which Nx would overwrite.
+ */
+function addCoreToWorkspaceRoot(
+  tree: Tree,
+  keepExistingVersions: boolean,
+): { range?: string; install: GeneratorCallback } {
+  const none = { install: () => undefined };
+  if (!tree.exists('package.json') || coreIsProject(tree)) return none;
+  const declared = declaredSpec(readJson<PackageJson>(tree, 'package.json'), CORE);
+  if (declared !== undefined && !isRegistryRange(declared)) return none;
+  const range = `^${ownVersion()}`;
+  const before = tree.read('package.json', 'utf8');
+  const install = addDependenciesToPackageJson(
+    tree,
+    { [CORE]: range },
+    {},
+    'package.json',
+    keepExistingVersions,
+  );
+  return tree.read('package.json', 'utf8') === before ? none : { range, install };
 }
 
 interface PackageJson {
@@ -159,16 +232,39 @@ function hasDependency(pkg: PackageJson, name: string): boolean {
   return Boolean(pkg.dependencies?.[name] ?? pkg.peerDependencies?.[name]);
 }
 
-/** `*` (or `workspace:*` under pnpm) when @plux/core is a project of this workspace, else `^` this plugin's version. */
-function coreVersionRange(tree: Tree): string {
+function declaredSpec(pkg: PackageJson, name: string): string | undefined {
+  return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name] ?? pkg.peerDependencies?.[name];
+}
+
+/** A semver range or dist-tag the registry answers (`^0.1.0`, `~1`, `*`, `latest`), not a path or protocol. */
+function isRegistryRange(spec: string): boolean {
+  return !/^[a-z+]+:|[/\\]|^\.|^~\//i.test(spec.trim());
+}
+
+function coreIsProject(tree: Tree): boolean {
   for (const project of getProjects(tree).values()) {
     const path = posix.join(project.root, 'package.json');
-    if (tree.exists(path) && readJson<PackageJson>(tree, path).name === '@plux/core') {
-      return tree.exists('pnpm-workspace.yaml') ? 'workspace:*' : '*';
-    }
+    if (tree.exists(path) && readJson<PackageJson>(tree, path).name === CORE) return true;
   }
-  const own = JSON.parse(readFileSync(join(PLUX_NX_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return `^${own.version}`;
+  return false;
+}
+
+/**
+ * The range a project depends on `@plux/core` with: `*` (or `workspace:*` under pnpm) when `@plux/core` is a
+ * project of this workspace, the root's own range when it declares one from the registry, else `^` this plugin's
+ * version.
+ */
+function coreVersionRange(tree: Tree): string {
+  if (coreIsProject(tree)) return tree.exists('pnpm-workspace.yaml') ? 'workspace:*' : '*';
+  const root = tree.exists('package.json')
+    ? declaredSpec(readJson<PackageJson>(tree, 'package.json'), CORE)
+    : undefined;
+  return root !== undefined && isRegistryRange(root) ? root : `^${ownVersion()}`;
+}
+
+function ownVersion(): string {
+  return (JSON.parse(readFileSync(join(PLUX_NX_ROOT, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {
