@@ -39,7 +39,9 @@ export const DEFAULT_CHECK_TARGET_NAME = 'plux-check';
  * file to write. The target runs after the project's build and declares every input that changes the index, so a
  * cache hit is never stale: the project's files and package.json, the output of the tasks it depends on (the
  * build, which is gitignored and so invisible to file inputs), its dependencies' sources, and the code of
- * `@plux/nx` and `@plux/core` (their sources in this workspace, their versions when installed).
+ * `@plux/nx` and `@plux/core` (their sources in this workspace, their versions when installed). A project without
+ * an index that uses plux (it depends on `@plux/core` or on a workspace package with an index) gets a
+ * `plux-discover` that runs its dependencies' discovery, so `nx run app:plux-discover` works on an app too.
  */
 export const createNodes: CreateNodes<PluxPluginOptions> = [
   '**/package.json',
