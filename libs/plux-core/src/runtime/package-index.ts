@@ -77,12 +77,13 @@ export function readPackageIndex(
   const workspace = candidate.tier === 'workspace';
   const distribution: Distribution = { name, version, root: rootDir, packageJson, workspace };
   const label = `${name}@${version} (${rootDir})`;
-  // the hint is worked out only when a problem needs it (in an Nx workspace it names the package's Nx target)
-  let hint: string | undefined;
+  // the hints are worked out once, and only when a problem needs them (in an Nx workspace they name the
+  // package's Nx target)
+  let nx: { command: string | undefined } | undefined;
+  const nxCommand = () =>
+    (nx ??= { command: workspace ? nxDiscoverCommand(rootDir, packageJson) : undefined }).command;
   const regenerate = () =>
-    (hint ??= workspace
-      ? regenerateHint(rootDir, packageJson)
-      : 'reinstall the package, or report it to its maintainers');
+    workspace ? regenerateHint(nxCommand()) : 'reinstall the package, or report it to its maintainers';
 
   const raw = readIndex(packageJson['plux'], { rootDir, file, label, regenerate, watched, context });
   if (raw === undefined) return undefined;
@@ -109,11 +110,11 @@ export function readPackageIndex(
     }
     if (!module.inside) {
       const where = `${label}, ${raw.source}: plugin ${plugin.namespace}:${plugin.name}: module ${plugin.module}`;
-      const nx = workspace ? nxDiscoverCommand(rootDir, packageJson) : undefined;
+      const command = nxCommand();
       const build = !workspace
         ? regenerate()
-        : nx
-          ? `run \`${nx}\` (it builds the package first)`
+        : command
+          ? `run \`${command}\` (it builds the package first)`
           : 'build the package, then run `plux discover` in it';
       entryProblems.push(
         module.real === undefined
@@ -226,8 +227,7 @@ function realFileOrUndefined(path: string): string | undefined {
 }
 
 /** How to rewrite a workspace package's index: its Nx target inside an Nx workspace, else `plux discover`. */
-function regenerateHint(rootDir: string, packageJson: Record<string, unknown>): string {
-  const nx = nxDiscoverCommand(rootDir, packageJson);
+function regenerateHint(nx: string | undefined): string {
   return nx
     ? `run \`${nx}\` to regenerate plux.json`
     : 'run `plux discover` in that package to regenerate plux.json';
