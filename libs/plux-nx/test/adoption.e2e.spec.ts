@@ -1,7 +1,7 @@
 /**
  * plux adopted as a new user would: a workspace made by `create-nx-workspace --preset=ts` (npm workspaces over
  * `packages/*`, `@nx/js/typescript` inferring `build` as `tsc --build`), the packed `@plux/core` and `@plux/nx`
- * tarballs installed with `nx add`, libraries from `@nx/js:lib`, plugins from `@plux/nx:plugin`, and an app that
+ * tarballs installed with `nx add`, a library from `@nx/js:lib`, plugins from `@plux/nx:plugin`, and an app that
  * loads them at run time with no dependsOn written by hand.
  *
  * Needs the built packages (`npm run build`, which `npm test` runs first) and the npm registry (create-nx-workspace
@@ -9,7 +9,15 @@
  * Nx cache and workspace data folders, so no check can pass on a replay of another workspace's run.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,12 +73,6 @@ const indexOf = (lib: string) =>
   readJson<{ plugins: Record<string, Record<string, { module: string; export: string }>> }>(
     `packages/${lib}/plux.json`,
   ).plugins;
-
-function writeJson(path: string, update: (json: Json) => void): void {
-  const json = readJson(path);
-  update(json);
-  writeFileSync(join(root, path), `${JSON.stringify(json, null, 2)}\n`);
-}
 
 /** What the app runs: list the plugins of a namespace from the indexes, then load each. */
 const APP_MAIN = `import { PluginManager } from '@plux/core';
@@ -145,12 +147,10 @@ describe(`plux in a workspace made by ${CREATE_NX_WORKSPACE} --preset=ts (npm)`,
     await ok('npm install @plux/core', run('npm', ['install', tarballs['core']!], root));
     await ok('nx add', nx(['add', `@plux/nx@file:${tarballs['nx']}`]));
 
-    for (const lib of ['services', 'app']) {
-      await ok(
-        `@nx/js:lib ${lib}`,
-        nx(['g', '@nx/js:lib', `packages/${lib}`, '--bundler=tsc', '--unitTestRunner=none', '--linter=none']),
-      );
-    }
+    await ok(
+      '@nx/js:lib services',
+      nx(['g', '@nx/js:lib', 'packages/services', '--bundler=tsc', '--unitTestRunner=none', '--linter=none']),
+    );
     await ok(
       'plugin s3',
       nx(['g', '@plux/nx:plugin', 's3', '--project', '@acme/services', '--namespace', 'acme.services']),
@@ -176,17 +176,26 @@ describe(`plux in a workspace made by ${CREATE_NX_WORKSPACE} --preset=ts (npm)`,
     for (const spec of ['plugins/s3.spec.ts', 'extra/dynamodb.spec.ts'])
       rmSync(join(root, 'packages/services/src', spec), { force: true });
 
-    // the app: depends on the plugin library and @plux/core, and runs main.mjs; no dependsOn anywhere
-    writeJson('packages/app/package.json', (pkg) => {
-      pkg['dependencies'] = {
-        ...(pkg['dependencies'] as Json),
-        '@acme/services': '*',
-        '@plux/core': '^0.1.0',
-      };
-      pkg['scripts'] = { start: 'node main.mjs' };
-    });
+    // the app: a plain package of the npm workspace that depends on the plugin library and @plux/core and runs
+    // main.mjs; no dependsOn anywhere
+    mkdirSync(join(root, 'packages/app'));
+    writeFileSync(
+      join(root, 'packages/app/package.json'),
+      `${JSON.stringify(
+        {
+          name: '@acme/app',
+          version: '0.0.1',
+          private: true,
+          type: 'module',
+          scripts: { start: 'node main.mjs' },
+          dependencies: { '@acme/services': '*', '@plux/core': '^0.1.0' },
+        },
+        null,
+        2,
+      )}\n`,
+    );
     writeFileSync(join(root, 'packages/app/main.mjs'), APP_MAIN);
-  }, 600_000);
+  }, 900_000);
 
   afterAll(() => {
     if (temp && !process.env['PLUX_E2E_KEEP']) rmSync(temp, { recursive: true, force: true });
