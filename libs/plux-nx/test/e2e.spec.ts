@@ -115,7 +115,10 @@ describe('@plux/nx end to end', () => {
       const run = await nx(['run', DISCOVER]);
 
       expect(discoverLine(run)).not.toContain('cache]');
-      expect(run.output).toContain('@plux/nx: wrote libs/acme/plux.json (1 plugin from 2 modules)');
+      expect(run.output).toContain(
+        '@plux/nx: libs/acme/plux.json lists 1 plugin from 2 modules; discovery changed the index it found:\n' +
+          '@plux/nx:   added e2e.things:alpha (./dist/plugins/alpha.js#AlphaPlugin)',
+      );
       expect(index()).toEqual({
         formatVersion: 1,
         plugins: { 'e2e.things': { alpha: { export: 'AlphaPlugin', module: './dist/plugins/alpha.js' } } },
@@ -128,6 +131,9 @@ describe('@plux/nx end to end', () => {
 
     expect(discoverLine(run)).toContain('[local cache]');
     expect(run.output).toMatch(/Cache:\s+3\/3 hit/);
+    // the replayed output states what the index holds and how discovery got there, never "wrote"
+    expect(run.output).toContain('@plux/nx: libs/acme/plux.json lists 1 plugin from 2 modules;');
+    expect(run.output).not.toMatch(/@plux\/nx: wr(o|i)te/);
   });
 
   it(
@@ -229,7 +235,9 @@ describe('@plux/nx end to end', () => {
     const run = await nx(['run', DISCOVER]);
 
     expect(discoverLine(run)).not.toContain('cache]');
-    expect(run.output).toContain('@plux/nx: unchanged: libs/acme/plux.json (3 plugins');
+    expect(run.output).toMatch(
+      /@plux\/nx: libs\/acme\/plux\.json lists 3 plugins from \d+ modules, unchanged/,
+    );
   });
 
   it(
@@ -251,7 +259,9 @@ describe('@plux/nx end to end', () => {
     async () => {
       const run = await nx(['run', '@e2e/plain:plux-discover']);
 
-      expect(run.output).toContain('@plux/nx: wrote libs/plain/plux.json (1 plugin from 1 module)');
+      expect(run.output).toContain(
+        '@plux/nx: libs/plain/plux.json lists 1 plugin from 1 module; discovery changed the index it found:',
+      );
       expect(JSON.parse(file('libs/plain/plux.json')).plugins).toEqual({
         'e2e.plain': { 'top-level-await': { export: 'tlaPlugin', module: './src/index.js' } },
       });
@@ -268,6 +278,34 @@ describe('@plux/nx end to end', () => {
 
       expect(run.status).not.toBe(0);
       expect(run.output).toContain('@plux/nx: libs/acme/src/plugins/alpha.ts already exists');
+    },
+  );
+
+  it(
+    'the generator refuses a namespace:name another library declares, naming it and its index',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(
+        ['g', '@plux/nx:plugin', 'alpha', '--project=@e2e/plain', '--namespace=e2e.things'],
+        {
+          expectFailure: true,
+        },
+      );
+
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain(
+        '@plux/nx: @e2e/acme already declares the plugin e2e.things:alpha (in libs/acme/plux.json)',
+      );
+    },
+  );
+
+  it(
+    'init runs with no options, as nx add runs it, and finds plux set up',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(['g', '@plux/nx:init']);
+
+      expect(run.output).toContain('@plux/nx: plux is already set up here. Next: "nx g plux:plugin <name>');
     },
   );
 
@@ -292,7 +330,7 @@ describe('@plux/nx end to end', () => {
     const run = await nx(['list', 'plux']);
 
     expect(run.output).toMatch(/plugin\s*:\s*Add a plux plugin/);
-    expect(run.output).toMatch(/init\s*:\s*Configure a project for plux/);
+    expect(run.output).toMatch(/init\s*:\s*Set up plux in the workspace/);
     expect(run.output).toMatch(/discover\s*:\s*Find the plux plugins/);
   });
 
