@@ -39,10 +39,12 @@ describe('@plux/nx end to end', () => {
   /** Runs nx in the main workspace, with the remote cache on, and fails loudly with its output. */
   async function nx(
     args: string[],
-    options: { cwd?: string; remote?: boolean; expectFailure?: boolean } = {},
+    options: { cwd?: string; remote?: boolean; expectFailure?: boolean; env?: Record<string, string> } = {},
   ): Promise<NxRun> {
-    const env: Record<string, string> =
-      options.remote === false ? {} : { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url };
+    const env: Record<string, string> = {
+      ...(options.remote === false ? {} : { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url }),
+      ...options.env,
+    };
     const run = await runNx(options.cwd ?? workspace, args, env);
     timings.push(`${(run.ms / 1000).toFixed(1)}s nx ${args.join(' ')}`);
     if (!options.expectFailure && run.status !== 0) {
@@ -72,11 +74,16 @@ describe('@plux/nx end to end', () => {
     'nx g plux:plugin configures a fresh lib for plux and adds a class plugin',
     { timeout: STEP_TIMEOUT },
     async () => {
-      const run = await nx(['g', 'plux:plugin', 'alpha', `--project=${LIB}`, '--namespace=e2e.things']);
+      // Configuring the lib adds @plux/core to it, so the generator returns Nx's install task; this workspace's
+      // node_modules is linked, not installed, so npm only resolves it (dry run) instead of reinstalling.
+      const run = await nx(['g', 'plux:plugin', 'alpha', `--project=${LIB}`, '--namespace=e2e.things'], {
+        env: { npm_config_dry_run: 'true' },
+      });
 
       expect(run.output).toContain(
-        '@plux/nx: added the class plugin e2e.things:alpha in libs/acme/src/plugins/alpha.ts',
+        '@plux/nx: added the class plugin e2e.things:alpha in libs/acme/src/plugins/alpha.ts, its vitest spec',
       );
+      expect(run.output).toContain('Nx runs "npm install" to install @plux/core.');
       expect(run.output).toContain('CREATE libs/acme/src/plugins/alpha.spec.ts');
       expect(file('libs/acme/src/index.ts')).toContain("export * from './plugins/alpha.js';");
       const pkg = JSON.parse(file('libs/acme/package.json'));
@@ -152,7 +159,7 @@ describe('@plux/nx end to end', () => {
 
   it(
     'adding more plugins (nx g @plux/nx:plugin too) re-runs discovery and lists them all',
-    { timeout: STEP_TIMEOUT },
+    { timeout: 2 * STEP_TIMEOUT }, // four nx commands, one of them a vitest run
     async () => {
       await nx([
         'g',

@@ -6,6 +6,7 @@ import {
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import { loadCoreRuntime } from '../../../utils/plux-packages';
 
@@ -101,10 +102,11 @@ async function findInstalled(
     );
     return undefined;
   }
+  const workspaceRoot = realRoot(tree.root); // the finder reports real paths
   for (const entry of entryPoints) {
     const distribution = entry.distribution;
     if (entry.name !== name || !distribution) continue;
-    const root = relative(tree.root, distribution.root).split(sep).join('/');
+    const root = relative(workspaceRoot, distribution.root).split(sep).join('/');
     if (projectRoots.has(root)) continue; // a project of the workspace: the tree, with its pending changes, decided
     const plux = (distribution.packageJson as { plux?: unknown }).plux;
     const file = typeof plux === 'string' ? posix.join(root, plux) : posix.join(root, 'package.json');
@@ -112,6 +114,14 @@ async function findInstalled(
     return { owner: distribution.name, path: shown, exact: true };
   }
   return undefined;
+}
+
+function realRoot(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function packageName(tree: Tree, project: ProjectConfiguration): string | undefined {
