@@ -208,7 +208,7 @@ describe('@plux/nx end to end', () => {
 
   it(
     'plux-check passes, then fails (not a cache hit) once plux.json is edited by hand, naming what differs',
-    { timeout: STEP_TIMEOUT },
+    { timeout: 2 * STEP_TIMEOUT }, // four nx commands
     async () => {
       const checkLine = (run: NxRun) =>
         run.output.split('\n').find((l) => l.includes(`nx run ${LIB}:plux-check`)) ?? '';
