@@ -39,10 +39,12 @@ describe('@plux/nx end to end', () => {
   /** Runs nx in the main workspace, with the remote cache on, and fails loudly with its output. */
   async function nx(
     args: string[],
-    options: { cwd?: string; remote?: boolean; expectFailure?: boolean } = {},
+    options: { cwd?: string; remote?: boolean; expectFailure?: boolean; env?: Record<string, string> } = {},
   ): Promise<NxRun> {
-    const env: Record<string, string> =
-      options.remote === false ? {} : { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url };
+    const env: Record<string, string> = {
+      ...(options.remote === false ? {} : { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url }),
+      ...options.env,
+    };
     const run = await runNx(options.cwd ?? workspace, args, env);
     timings.push(`${(run.ms / 1000).toFixed(1)}s nx ${args.join(' ')}`);
     if (!options.expectFailure && run.status !== 0) {
@@ -72,11 +74,16 @@ describe('@plux/nx end to end', () => {
     'nx g plux:plugin configures a fresh lib for plux and adds a class plugin',
     { timeout: STEP_TIMEOUT },
     async () => {
-      const run = await nx(['g', 'plux:plugin', 'alpha', `--project=${LIB}`, '--namespace=e2e.things']);
+      // Configuring the lib adds @plux/core to it, so the generator returns Nx's install task; this workspace's
+      // node_modules is linked, not installed, so npm only resolves it (dry run) instead of reinstalling.
+      const run = await nx(['g', 'plux:plugin', 'alpha', `--project=${LIB}`, '--namespace=e2e.things'], {
+        env: { npm_config_dry_run: 'true' },
+      });
 
       expect(run.output).toContain(
-        '@plux/nx: added the class plugin e2e.things:alpha in libs/acme/src/plugins/alpha.ts',
+        '@plux/nx: added the class plugin e2e.things:alpha in libs/acme/src/plugins/alpha.ts, its vitest spec',
       );
+      expect(run.output).toContain('Nx runs "npm install" to install @plux/core.');
       expect(run.output).toContain('CREATE libs/acme/src/plugins/alpha.spec.ts');
       expect(file('libs/acme/src/index.ts')).toContain("export * from './plugins/alpha.js';");
       const pkg = JSON.parse(file('libs/acme/package.json'));
@@ -115,7 +122,10 @@ describe('@plux/nx end to end', () => {
       const run = await nx(['run', DISCOVER]);
 
       expect(discoverLine(run)).not.toContain('cache]');
-      expect(run.output).toContain('@plux/nx: wrote libs/acme/plux.json (1 plugin from 2 modules)');
+      expect(run.output).toContain(
+        '@plux/nx: libs/acme/plux.json lists 1 plugin from 2 modules; discovery changed the index it found:\n' +
+          '@plux/nx:   added e2e.things:alpha (./dist/plugins/alpha.js#AlphaPlugin)',
+      );
       expect(index()).toEqual({
         formatVersion: 1,
         plugins: { 'e2e.things': { alpha: { export: 'AlphaPlugin', module: './dist/plugins/alpha.js' } } },
@@ -128,6 +138,9 @@ describe('@plux/nx end to end', () => {
 
     expect(discoverLine(run)).toContain('[local cache]');
     expect(run.output).toMatch(/Cache:\s+3\/3 hit/);
+    // the replayed output states what the index holds and how discovery got there, never "wrote"
+    expect(run.output).toContain('@plux/nx: libs/acme/plux.json lists 1 plugin from 2 modules;');
+    expect(run.output).not.toMatch(/@plux\/nx: wr(o|i)te/);
   });
 
   it(
@@ -146,7 +159,7 @@ describe('@plux/nx end to end', () => {
 
   it(
     'adding more plugins (nx g @plux/nx:plugin too) re-runs discovery and lists them all',
-    { timeout: STEP_TIMEOUT },
+    { timeout: 2 * STEP_TIMEOUT }, // four nx commands, one of them a vitest run
     async () => {
       await nx([
         'g',
@@ -195,7 +208,7 @@ describe('@plux/nx end to end', () => {
 
   it(
     'plux-check passes, then fails (not a cache hit) once plux.json is edited by hand, naming what differs',
-    { timeout: STEP_TIMEOUT },
+    { timeout: 2 * STEP_TIMEOUT }, // four nx commands
     async () => {
       const checkLine = (run: NxRun) =>
         run.output.split('\n').find((l) => l.includes(`nx run ${LIB}:plux-check`)) ?? '';
@@ -229,7 +242,9 @@ describe('@plux/nx end to end', () => {
     const run = await nx(['run', DISCOVER]);
 
     expect(discoverLine(run)).not.toContain('cache]');
-    expect(run.output).toContain('@plux/nx: unchanged: libs/acme/plux.json (3 plugins');
+    expect(run.output).toMatch(
+      /@plux\/nx: libs\/acme\/plux\.json lists 3 plugins from \d+ modules, unchanged/,
+    );
   });
 
   it(
@@ -251,7 +266,9 @@ describe('@plux/nx end to end', () => {
     async () => {
       const run = await nx(['run', '@e2e/plain:plux-discover']);
 
-      expect(run.output).toContain('@plux/nx: wrote libs/plain/plux.json (1 plugin from 1 module)');
+      expect(run.output).toContain(
+        '@plux/nx: libs/plain/plux.json lists 1 plugin from 1 module; discovery changed the index it found:',
+      );
       expect(JSON.parse(file('libs/plain/plux.json')).plugins).toEqual({
         'e2e.plain': { 'top-level-await': { export: 'tlaPlugin', module: './src/index.js' } },
       });
@@ -268,6 +285,34 @@ describe('@plux/nx end to end', () => {
 
       expect(run.status).not.toBe(0);
       expect(run.output).toContain('@plux/nx: libs/acme/src/plugins/alpha.ts already exists');
+    },
+  );
+
+  it(
+    'the generator refuses a namespace:name another library declares, naming it and its index',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(
+        ['g', '@plux/nx:plugin', 'alpha', '--project=@e2e/plain', '--namespace=e2e.things'],
+        {
+          expectFailure: true,
+        },
+      );
+
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain(
+        '@plux/nx: @e2e/acme already declares the plugin e2e.things:alpha (in libs/acme/plux.json)',
+      );
+    },
+  );
+
+  it(
+    'init runs with no options, as nx add runs it, and finds plux set up',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const run = await nx(['g', '@plux/nx:init']);
+
+      expect(run.output).toContain('@plux/nx: plux is already set up here. Next: "nx g plux:plugin <name>');
     },
   );
 
@@ -292,7 +337,7 @@ describe('@plux/nx end to end', () => {
     const run = await nx(['list', 'plux']);
 
     expect(run.output).toMatch(/plugin\s*:\s*Add a plux plugin/);
-    expect(run.output).toMatch(/init\s*:\s*Configure a project for plux/);
+    expect(run.output).toMatch(/init\s*:\s*Set up plux in the workspace/);
     expect(run.output).toMatch(/discover\s*:\s*Find the plux plugins/);
   });
 

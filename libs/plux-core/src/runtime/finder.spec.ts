@@ -138,3 +138,77 @@ describe('IndexPluginFinder', () => {
     expect(realpathSync(cacheDir(root))).toBe(cacheDir(root));
   });
 });
+
+describe('IndexPluginFinder, when two packages declare one plugin', () => {
+  /** A workspace package `name` in `libs/<folder>` whose inline index declares `ns:<plugin>`. */
+  function workspacePackage(folder: string, name: string, plugin = 'shared') {
+    return {
+      [`libs/${folder}/package.json`]: {
+        name,
+        version: '1.0.0',
+        plux: { formatVersion: 1, plugins: { ns: { [plugin]: { module: './index.js', export: 'x' } } } },
+      },
+      [`libs/${folder}/index.js`]: '',
+    };
+  }
+
+  function warningsOf(root: string, cache: boolean): string[] {
+    const warnings: string[] = [];
+    setLogSink((level, message) => level === 'warn' && warnings.push(message));
+    new IndexPluginFinder({ cwd: root, cache }).listEntryPoints();
+    return warnings;
+  }
+
+  it('says the package name decided when both are workspace packages, not that workspace beats node_modules', () => {
+    const root = tree({
+      'package.json': { name: 'app', workspaces: ['libs/*'] },
+      ...workspacePackage('zeta', '@acme/b-storage'),
+      ...workspacePackage('alpha', '@acme/a-services'),
+    });
+
+    const [warning, ...rest] = warningsOf(root, false);
+
+    expect(rest).toEqual([]);
+    expect(warning).toContain(
+      `@acme/b-storage@1.0.0 (${root}/libs/zeta) declares ns:shared, also declared by @acme/a-services@1.0.0 ` +
+        `(${root}/libs/alpha); using @acme/a-services's (both are workspace packages, so the package name ` +
+        'decides: @acme/a-services sorts before @acme/b-storage)',
+    );
+    expect(warning).not.toContain('node_modules');
+  });
+
+  it('says the path decided when two workspace packages share a name', () => {
+    const root = tree({
+      'package.json': { name: 'app', workspaces: ['libs/*'] },
+      ...workspacePackage('one', '@acme/twin'),
+      ...workspacePackage('two', '@acme/twin'),
+    });
+
+    expect(warningsOf(root, false)).toEqual([
+      expect.stringContaining(
+        `(both are workspace packages named @acme/twin, so the path decides: ${root}/libs/one sorts before ` +
+          `${root}/libs/two)`,
+      ),
+    ]);
+  });
+
+  it('says where the packages were found when that decided, also through the on-disk cache', () => {
+    const root = tree({
+      'package.json': { name: 'app', workspaces: ['libs/*'] },
+      ...workspacePackage('mine', '@acme/zz-mine'),
+      ...installed('aa-vendor', { ns: ['shared'] }),
+    });
+    const rule = "(a workspace package wins over a package in the root's node_modules)";
+
+    expect(warningsOf(root, true)).toEqual([expect.stringContaining(rule)]);
+    // another finder reads the cache this one wrote (no scan): the rule is stored with the pair
+    vi.stubEnv('PLUX_LOG', 'debug');
+    const debug: string[] = [];
+    setLogSink((level, message) => level === 'debug' && debug.push(message));
+    const cached = new IndexPluginFinder({ cwd: root, cache: true }).listShadowed();
+    expect(debug.filter((m) => m.startsWith('index scanned'))).toEqual([]);
+    expect(cached.map((s) => s.rule)).toEqual([
+      "a workspace package wins over a package in the root's node_modules",
+    ]);
+  });
+});

@@ -36,7 +36,8 @@ export type { ShadowedEntryPoint } from './merged-index.js';
  *
  * When two packages declare the same `namespace:name`, a workspace package wins over the root's `node_modules`,
  * which wins over a workspace package's own `node_modules`; within one of those, the package name and then the
- * path decide. The loser is reported once, as a warning naming both packages, and never listed.
+ * path decide. The loser is reported once, as a warning naming both packages and the rule that decided, and never
+ * listed.
  *
  * @example
  * ```ts
@@ -156,6 +157,7 @@ function mergeIndexes(packages: PackageIndex[], problems: string[]): MergedIndex
       compare(a.distribution.name, b.distribution.name) ||
       compare(a.distribution.root, b.distribution.root),
   );
+  const ranks = new Map(packages.map((p) => [p.distribution, p.rank]));
   const winners = new Map<string, Map<string, EntryPoint>>();
   const shadowed: ShadowedEntryPoint[] = [];
   for (const pkg of packages) {
@@ -163,7 +165,7 @@ function mergeIndexes(packages: PackageIndex[], problems: string[]): MergedIndex
       let names = winners.get(entry.namespace);
       if (!names) winners.set(entry.namespace, (names = new Map()));
       const winner = names.get(entry.name);
-      if (winner) shadowed.push({ winner, loser: entry });
+      if (winner) shadowed.push({ winner, loser: entry, rule: precedenceRule(ranks, winner, entry) });
       else names.set(entry.name, entry);
     }
   }
@@ -189,21 +191,50 @@ function viewOf(index: MergedIndex): IndexView {
   };
 }
 
-/** One warning per pair of packages, naming the plugins the loser declares in vain. */
+/** Where a package was found, by its rank (see `readPackageIndex`: the tier, then pnpm-hoisted after the top level). */
+const RANK_PLACES = [
+  'a workspace package',
+  'a workspace package',
+  "a package in the root's node_modules",
+  "a package in pnpm's hidden node_modules/.pnpm/node_modules",
+  "a package in a workspace package's own node_modules",
+  "a package in a workspace package's own node_modules",
+];
+
+/**
+ * The rule that made `winner` win over `loser`, in words: where the packages were found when that differs, else
+ * the package name, else the path (the order {@link mergeIndexes} sorts by).
+ */
+function precedenceRule(ranks: Map<Distribution, number>, winner: EntryPoint, loser: EntryPoint): string {
+  const [w, l] = [winner.distribution!, loser.distribution!];
+  const [wr, lr] = [ranks.get(w) ?? 0, ranks.get(l) ?? 0];
+  const place = (rank: number) => RANK_PLACES[rank] ?? 'an installed package';
+  if (wr !== lr) return `${place(wr)} wins over ${place(lr)}`;
+  const both = place(wr)
+    .replace(/^an? /, '')
+    .replace(/package/, 'packages');
+  if (w.name !== l.name)
+    return `both are ${both}, so the package name decides: ${w.name} sorts before ${l.name}`;
+  return `both are ${both} named ${w.name}, so the path decides: ${w.root} sorts before ${l.root}`;
+}
+
+/** One warning per pair of packages, naming the plugins the loser declares in vain and the rule that decided. */
 function shadowWarnings(shadowed: ShadowedEntryPoint[]): string[] {
-  const pairs = new Map<string, { winner: Distribution; loser: Distribution; names: string[] }>();
-  for (const { winner, loser } of shadowed) {
+  const pairs = new Map<
+    string,
+    { winner: Distribution; loser: Distribution; rule: string; names: string[] }
+  >();
+  for (const { winner, loser, rule } of shadowed) {
     const key = `${winner.distribution!.root}\0${loser.distribution!.root}`;
     let pair = pairs.get(key);
     if (!pair)
-      pairs.set(key, (pair = { winner: winner.distribution!, loser: loser.distribution!, names: [] }));
+      pairs.set(key, (pair = { winner: winner.distribution!, loser: loser.distribution!, rule, names: [] }));
     pair.names.push(`${loser.namespace}:${loser.name}`);
   }
   return [...pairs.values()].map(
-    ({ winner, loser, names }) =>
+    ({ winner, loser, rule, names }) =>
       `${describe(loser)} declares ${names.join(', ')}, also declared by ${describe(winner)}; using ${winner.name}'s ` +
-      `(a workspace package wins over the root's node_modules, which wins over a workspace package's own ` +
-      `node_modules). Rename the plugins or remove one of the packages`,
+      `(${rule}). Rename the plugins or remove one of the packages`,
   );
 }
 

@@ -15,6 +15,8 @@ export interface ShadowedEntryPoint {
   winner: EntryPoint;
   /** The entry point of the package with lower precedence, never listed. */
   loser: EntryPoint;
+  /** The precedence rule that decided, in words: "a workspace package wins over …", or the name or path order. */
+  rule: string;
 }
 
 /** The merged index of one root, as a scan produces it. */
@@ -57,7 +59,7 @@ type FullEntry = [
 interface Header {
   namespaces: string[];
   problems: string[];
-  shadowed: [winner: FullEntry, loser: FullEntry][];
+  shadowed: [winner: FullEntry, loser: FullEntry, rule: string][];
 }
 
 /**
@@ -110,7 +112,7 @@ export function serializeIndex(index: MergedIndex): { data: Header; sections: st
     data: {
       namespaces,
       problems: index.problems,
-      shadowed: index.shadowed.map((s) => [full(s.winner), full(s.loser)]),
+      shadowed: index.shadowed.map((s) => [full(s.winner), full(s.loser), s.rule]),
     },
     sections,
   };
@@ -166,8 +168,9 @@ export function deserializeIndex(
     return entry(namespace, [name, exportName], { path, written, distribution: distributionOf(dist) });
   };
   const shadowed = header.shadowed.map((pair) => {
-    if (!Array.isArray(pair)) throw corrupt();
-    return { winner: fullEntry(pair[0]), loser: fullEntry(pair[1]) };
+    // a pair without its rule was written before the rule was kept: rescan rather than guess it
+    if (!Array.isArray(pair) || typeof pair[2] !== 'string') throw corrupt();
+    return { winner: fullEntry(pair[0]), loser: fullEntry(pair[1]), rule: pair[2] };
   });
 
   const sectionIndex = new Map(header.namespaces.map((ns, i) => [ns, i]));

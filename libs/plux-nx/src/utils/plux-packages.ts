@@ -1,8 +1,10 @@
+import { detectPackageManager, getPackageManagerCommand } from '@nx/devkit';
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as CoreBuild from '@plux/core/build';
+import type * as Core from '@plux/core';
 
 /** Where a package that the discover target runs on comes from, as the target's cache inputs must see it. */
 export interface PackageLocation {
@@ -58,13 +60,25 @@ export async function loadCoreBuild(): Promise<typeof CoreBuild> {
   try {
     entry = requireFromPluxNx.resolve('@plux/core/build');
   } catch (error) {
-    const core = locatePluxPackages(process.cwd()).core;
-    const fix = core.root
-      ? `build it first: npx nx run @plux/core:build (looked in ${core.root})`
-      : 'install it: npm install @plux/core';
-    throw new Error(`@plux/nx: cannot load @plux/core/build; ${fix}`, { cause: error });
+    throw new Error(`@plux/nx: cannot load @plux/core/build; ${coreFix(process.cwd())}`, { cause: error });
   }
   return (await importEsm(pathToFileURL(entry).href)) as typeof CoreBuild;
+}
+
+/**
+ * Imports `@plux/core`, the ESM runtime (its index finder reads what every visible package declares), from this
+ * CommonJS code, as {@link loadCoreBuild} does.
+ *
+ * @throws Error naming the fix when `@plux/core` is not installed or not built.
+ */
+export async function loadCoreRuntime(): Promise<typeof Core> {
+  let entry: string;
+  try {
+    entry = requireFromPluxNx.resolve('@plux/core');
+  } catch (error) {
+    throw new Error(`@plux/nx: cannot load @plux/core; ${coreFix(process.cwd())}`, { cause: error });
+  }
+  return (await importEsm(pathToFileURL(entry).href)) as typeof Core;
 }
 
 type Import = (specifier: string) => Promise<unknown>;
@@ -83,6 +97,20 @@ async function importEsm(specifier: string): Promise<unknown> {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw error;
     return compiledImport(specifier);
   }
+}
+
+/** How to make `@plux/core` loadable, in the commands of the workspace's package manager. */
+function coreFix(workspaceRoot: string): string {
+  const core = locatePluxPackages(workspaceRoot).core;
+  let commands: { exec: string; add: string };
+  try {
+    commands = getPackageManagerCommand(detectPackageManager(workspaceRoot), workspaceRoot);
+  } catch {
+    commands = { exec: 'npx', add: 'npm install' };
+  }
+  return core.root
+    ? `build it first: ${commands.exec} nx run @plux/core:build (looked in ${core.root})`
+    : `install it: ${commands.add} @plux/core`;
 }
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];

@@ -80,7 +80,12 @@ describe('discover executor', () => {
 
     expect(result).toEqual({ success: true });
     expect(index()).toEqual(EXPECTED_INDEX);
-    expect(said('info')).toEqual(['@plux/nx: wrote pkg/plux.json (3 plugins from 3 modules)']);
+    expect(said('info')).toEqual([
+      '@plux/nx: pkg/plux.json lists 3 plugins from 3 modules; discovery changed the index it found:',
+      '@plux/nx:   added fixture.cli:deploy (./lib/commands.js#deploy)',
+      '@plux/nx:   added fixture.services:s3 (./lib/services.js#S3Plugin)',
+      '@plux/nx:   added fixture.services:sqs (./lib/services.js#SqsPlugin)',
+    ]);
   });
 
   it('leaves an up-to-date index untouched', async () => {
@@ -90,7 +95,46 @@ describe('discover executor', () => {
     expect(await run({ exclude: ['internal/**'] })).toEqual({ success: true });
 
     expect(statSync(join(workspace, 'pkg/plux.json')).mtimeMs).toBe(before);
-    expect(said('info').at(-1)).toBe('@plux/nx: unchanged: pkg/plux.json (3 plugins from 3 modules)');
+    expect(said('info').at(-1)).toBe('@plux/nx: pkg/plux.json lists 3 plugins from 3 modules, unchanged');
+  });
+
+  describe('says what changed, as the state it left (true again when Nx replays it from the cache)', () => {
+    const write = (content: string) => writeFileSync(join(workspace, 'pkg/plux.json'), content);
+
+    it('names the plugins removed and changed', async () => {
+      await run({ exclude: ['internal/**'] });
+      const edited = structuredClone(EXPECTED_INDEX);
+      edited.plugins['fixture.services'].s3.export = 'OldS3';
+      write(JSON.stringify(edited));
+
+      await run({ exclude: ['internal/**', 'commands.js', 'index.js'] });
+
+      expect(said('info').slice(-3)).toEqual([
+        '@plux/nx: pkg/plux.json lists 2 plugins from 1 module; discovery changed the index it found:',
+        '@plux/nx:   removed fixture.cli:deploy',
+        '@plux/nx:   changed fixture.services:s3 (./lib/services.js#S3Plugin)',
+      ]);
+    });
+
+    it('tells a reformatted index (same plugins) from a new one without plugins', async () => {
+      write(JSON.stringify(EXPECTED_INDEX));
+      await run({ exclude: ['internal/**'] });
+      expect(said('info').at(-1)).toBe(
+        '@plux/nx: pkg/plux.json lists 3 plugins from 3 modules; discovery reformatted the index it found (same plugins)',
+      );
+
+      await run({ include: ['nothing/**'], output: 'empty.json' });
+      expect(said('info').at(-1)).toBe(
+        '@plux/nx: pkg/empty.json lists 0 plugins from 0 modules; discovery created it',
+      );
+    });
+
+    it('never says "wrote", which a cache replay would repeat without writing', async () => {
+      await run({ exclude: ['internal/**'] });
+      await run({ exclude: ['internal/**'] });
+
+      expect(said('info').join('\n')).not.toMatch(/\bwr(o|i)te/);
+    });
   });
 
   it('reports a module that throws on import, and still writes the rest of the index', async () => {

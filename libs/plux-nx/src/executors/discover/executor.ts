@@ -1,9 +1,9 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadCoreBuild } from '../../utils/plux-packages';
 import type { DiscoverExecutorSchema } from './schema';
-import type { IndexDiff } from '@plux/core/build';
+import type { IndexDiff, RunDiscoverResult } from '@plux/core/build';
 
 /**
  * `@plux/nx:discover`: writes the project's plux index (`plux.json`). A thin face over `runDiscover` from
@@ -52,6 +52,7 @@ export default async function discoverExecutor(
   }
 
   const core = await loadCoreBuild();
+  const existed = existsSync(output);
   try {
     const run = await core.runDiscover({
       root,
@@ -74,10 +75,8 @@ export default async function discoverExecutor(
       logger.info(`@plux/nx: ${shown} is up to date`);
       return { success: true };
     }
-    const count = plural(run.result.plugins.length, 'plugin');
-    const modules = plural(run.result.modules.length, 'module');
     if (run.output === undefined) process.stdout.write(run.result.index);
-    else logger.info(`@plux/nx: ${run.written ? 'wrote' : 'unchanged:'} ${shown} (${count} from ${modules})`);
+    else for (const line of reportOutcome(run, { shown, existed })) logger.info(`@plux/nx: ${line}`);
     return { success: true };
   } catch (error) {
     if (error instanceof core.DiscoveryError) {
@@ -115,6 +114,31 @@ function declaresOutput(
       .replace(/^\/+/, '');
     return resolve(workspaceRoot, path) === index;
   });
+}
+
+/**
+ * What the run did to the index, phrased as the state it left and the change the discovery made to the index it
+ * found: `pkg/plux.json lists 3 plugins from 2 modules, unchanged`, or that line ending in `; discovery changed
+ * the index it found:` and one `added`/`removed`/`changed <namespace>:<name>` line per plugin. On a cache hit Nx
+ * replays these lines while it restores the file, and they still hold: they describe the discovery that produced
+ * the restored index, never "wrote" as if this run had written it.
+ */
+export function reportOutcome(run: RunDiscoverResult, index: { shown: string; existed: boolean }): string[] {
+  const { shown, existed } = index;
+  const { result, diff } = run;
+  const state = `${shown} lists ${plural(result.plugins.length, 'plugin')} from ${plural(result.modules.length, 'module')}`;
+  if (!run.written) return [`${state}, unchanged`];
+  const where = (id: string) => {
+    const plugin = result.plugins.find((p) => `${p.namespace}:${p.name}` === id);
+    return plugin ? ` (${plugin.module}#${plugin.export})` : '';
+  };
+  const changes = [
+    ...diff.added.map((id) => `  added ${id}${where(id)}`),
+    ...diff.removed.map((id) => `  removed ${id}`),
+    ...diff.changed.map((id) => `  changed ${id}${where(id)}`),
+  ];
+  if (changes.length > 0) return [`${state}; discovery changed the index it found:`, ...changes];
+  return [`${state}; discovery ${existed ? 'reformatted the index it found (same plugins)' : 'created it'}`];
 }
 
 function describeDiff(diff: IndexDiff): string {

@@ -8,11 +8,10 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { FsTree } from 'nx/src/generators/tree';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { recordedWorkspace, restore } from '../../../test/support/fake-package-manager';
 import initGenerator from './generator';
 
 const OWN_VERSION = (
@@ -405,52 +404,13 @@ describe('init generator --project', () => {
 });
 
 describe('init generator, the install task it returns', () => {
-  // A real folder, and the package manager replaced on PATH by a script that records how it was called: the task
-  // is Nx's own, run for real, without touching a registry.
-  const dirs: string[] = [];
-  const originalPath = process.env['PATH'];
-  afterAll(() => {
-    process.env['PATH'] = originalPath;
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-
-  function workspace(
-    lockfile: string,
-    manager: string,
-    rootPackage: object = { name: 'acme', private: true },
-  ): { tree: Tree; calls: () => string[] } {
-    const root = mkdtempSync(join(tmpdir(), 'plux-nx-init-'));
-    const bin = mkdtempSync(join(tmpdir(), 'plux-nx-bin-'));
-    dirs.push(root, bin);
-    const log = join(root, 'calls.log');
-    writeFileSync(
-      join(bin, manager),
-      `#!/bin/sh\ncase "$*" in *--version*) echo 10.0.0; exit 0;; esac\necho "${manager} $*" >> "${log}"\n`,
-    );
-    chmodSync(join(bin, manager), 0o755);
-    process.env['PATH'] = `${bin}${delimiter}${originalPath}`;
-    writeFileSync(join(root, 'package.json'), JSON.stringify(rootPackage));
-    writeFileSync(join(root, 'nx.json'), '{}');
-    writeFileSync(join(root, lockfile), '');
-    mkdirSync(join(root, 'packages'));
-    (globalThis as Record<string, unknown>)['__packageJsonInstallCache__'] = undefined;
-    return {
-      tree: new FsTree(root, false),
-      calls: () => {
-        try {
-          return readFileSync(log, 'utf8').trim().split('\n');
-        } catch {
-          return [];
-        }
-      },
-    };
-  }
+  afterAll(restore);
 
   it.each([
-    ['package-lock.json', 'npm', 'npm install'],
-    ['pnpm-lock.yaml', 'pnpm', 'pnpm install --no-frozen-lockfile'],
-  ])('with %s, runs %s once the files are written', async (lockfile, manager, command) => {
-    const { tree, calls } = workspace(lockfile, manager);
+    ['npm', 'npm install'],
+    ['pnpm', 'pnpm install --no-frozen-lockfile'],
+  ] as const)('runs %s install once the files are written', async (manager, command) => {
+    const { tree, calls } = recordedWorkspace(manager);
 
     const task = await initGenerator(tree, { skipFormat: true });
 
@@ -460,9 +420,8 @@ describe('init generator, the install task it returns', () => {
   });
 
   it('installs nothing when the root already depends on this @plux/core', async () => {
-    const { tree, calls } = workspace('package-lock.json', 'npm', {
-      name: 'acme',
-      dependencies: { '@plux/core': `^${OWN_VERSION}` },
+    const { tree, calls } = recordedWorkspace('npm', {
+      'package.json': { name: 'acme', dependencies: { '@plux/core': `^${OWN_VERSION}` } },
     });
 
     const task = await initGenerator(tree, { skipFormat: true, keepExistingVersions: true });

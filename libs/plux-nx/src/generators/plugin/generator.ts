@@ -1,10 +1,11 @@
 import {
   formatFiles,
   generateFiles,
+  installPackagesTask,
   logger,
   names,
   readJson,
-  visitNotIgnoredFiles,
+  type GeneratorCallback,
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
@@ -12,45 +13,66 @@ import { join, posix } from 'node:path';
 import { configureProjectForPlux } from '../init/generator';
 import { isDryRun } from '../../utils/dry-run';
 import { readProject } from '../../utils/read-project';
+import { workspaceCommands } from '../../utils/workspace-commands';
+import { findDeclaration } from './lib/find-declaration';
+import { detectTestRunner, TEST_RUNNERS } from './lib/test-runner';
 import type { PluginGeneratorSchema } from './schema';
 
 /** The plugin kinds the generator writes. */
 export const PLUGIN_KINDS = ['class', 'function', 'spec'] as const;
 
 /**
- * `nx g plux:plugin` (also `nx g @plux/nx:plugin`): adds a plux plugin to a project. Writes
+ * `nx g @plux/nx:plugin` (`nx g plux:plugin` inside the plux repository): adds a plux plugin to a project. Writes
  * `<sourceRoot>/<directory>/<name>.ts` holding a `Plugin` subclass (`--kind class`), a `plugin()` function
- * (`function`) or a `PluginSpec` (`spec`), a vitest spec beside it, and an `export *` of it from the project's entry
- * (`<sourceRoot>/index.ts`), and configures the project for plux (as `init` does) when it is not.
+ * (`function`) or a `PluginSpec` (`spec`), a spec beside it for the project's test runner (vitest or jest; none
+ * where the project has no test runner), and an `export *` of it from the project's entry (`<sourceRoot>/index.ts`),
+ * and configures the project for plux (as `init --project` does) when it is not.
  *
+ * @returns Nx's install task when configuring the project added the `@plux/core` dependency.
  * @throws Error prefixed `@plux/nx:` (and changes nothing) when a name is invalid, the project does not exist, a
- *   file it would write exists, or the project already declares a plugin with this namespace and name.
+ *   file it would write exists, or `namespace:name` is declared already: by this project, another project of the
+ *   workspace, or an installed package (the error names the package and the file).
  */
-export default async function pluginGenerator(tree: Tree, options: PluginGeneratorSchema): Promise<void> {
+export default async function pluginGenerator(
+  tree: Tree,
+  options: PluginGeneratorSchema,
+): Promise<GeneratorCallback> {
   const name = checkPluginName(options.name);
   const namespace = checkNamespace(options.namespace);
   const kind = options.kind ?? 'class';
   if (!PLUGIN_KINDS.includes(kind)) {
     throw new Error(`@plux/nx: --kind must be one of ${PLUGIN_KINDS.join(', ')}, got "${kind}"`);
   }
+  if (options.unitTestRunner !== undefined && !TEST_RUNNERS.includes(options.unitTestRunner)) {
+    throw new Error(
+      `@plux/nx: --unitTestRunner must be one of ${TEST_RUNNERS.join(', ')}, got "${options.unitTestRunner}"`,
+    );
+  }
   const project = readProject(tree, options.project);
   const sourceRoot = project.sourceRoot ?? posix.join(project.root, 'src');
   const directory = posix.join(sourceRoot, checkDirectory(options.directory ?? 'plugins'));
+  const { runner } = detectTestRunner(tree, project, options.unitTestRunner);
 
   const fileName = toFileName(name);
   const modulePath = posix.join(directory, `${fileName}.ts`);
   const specPath = posix.join(directory, `${fileName}.spec.ts`);
-  for (const path of [modulePath, specPath]) {
+  for (const path of runner === 'none' ? [modulePath] : [modulePath, specPath]) {
     if (tree.exists(path)) {
       throw new Error(
         `@plux/nx: ${path} already exists; choose another --name or --directory, or delete the file first`,
       );
     }
   }
-  const existing = findDeclaredPlugin(tree, project, namespace, name);
+  const existing = await findDeclaration(
+    tree,
+    { name: options.project, configuration: project },
+    namespace,
+    name,
+  );
   if (existing?.exact) {
+    const where = existing.owner === options.project ? `project ${options.project}` : existing.owner;
     throw new Error(
-      `@plux/nx: project ${options.project} already has the plugin ${namespace}:${name} (in ${existing.path}); ` +
+      `@plux/nx: ${where} already declares the plugin ${namespace}:${name} (in ${existing.path}); ` +
         'choose another --name or --namespace',
     );
   }
@@ -76,22 +98,30 @@ export default async function pluginGenerator(tree: Tree, options: PluginGenerat
     project: options.project,
     className,
     propertyName,
+    runner,
     specName: `${propertyName}Spec`,
     nameLiteral: quote(name),
     namespaceLiteral: quote(namespace),
     loadedLiteral: quote(kind === 'function' ? `hello from ${name}` : `${name} loaded`),
   });
+  if (runner === 'none') tree.delete(specPath);
   const entry = exportFromEntry(tree, sourceRoot, modulePath);
 
   if (!options.skipFormat) await formatFiles(tree);
   const dryRun = isDryRun();
   const configure = dryRun ? 'would configure' : 'configured';
+  const install = configured?.addedDependency
+    ? ` Nx ${dryRun ? 'would then run' : 'runs'} "${workspaceCommands(tree).install}" to install @plux/core.`
+    : '';
+  const spec = runner === 'none' ? 'no spec (the project has no test runner)' : `its ${runner} spec`;
   logger.info(
-    `@plux/nx: ${dryRun ? 'would add' : 'added'} the ${kind} plugin ${namespace}:${name} in ${modulePath}, its ` +
-      `spec, and its export from ${entry}` +
-      `${configured ? `; ${configure} ${options.project} for plux (${configured.changed.join(', ')})` : ''}. ` +
-      `Next: build ${options.project} and run "nx run ${options.project}:${configured?.targetName ?? 'plux-discover'}" to index it`,
+    `@plux/nx: ${dryRun ? 'would add' : 'added'} the ${kind} plugin ${namespace}:${name} in ${modulePath}, ` +
+      `${spec}, and its export from ${entry}` +
+      `${configured ? `; ${configure} ${options.project} for plux (${configured.changed.join(', ')})` : ''}.` +
+      `${install} Next: build ${options.project} and run ` +
+      `"nx run ${options.project}:${configured?.targetName ?? 'plux-discover'}" to index it`,
   );
+  return configured?.addedDependency ? () => installPackagesTask(tree, true) : () => undefined;
 }
 
 /**
@@ -154,79 +184,6 @@ function isConfigured(tree: Tree, project: ProjectConfiguration): boolean {
   return tree.exists(path) && readJson<{ plux?: unknown }>(tree, path).plux !== undefined;
 }
 
-/**
- * Where the project already declares `namespace:name`: its index (the file package.json `plux` names, or an inline
- * index there), or a source file with a `new PluginSpec(...)`, a `plugin({ ... })` or a class with both statics
- * (the shapes this generator writes) — `exact` then. When there is no index (it is usually gitignored and written
- * by `plux-discover`), a namespace inherited from a base class or given by a constant escapes those shapes, so any
- * literal `pluginName = '<name>'` / `pluginName: '<name>'` counts too, in any namespace (`exact: false`).
- */
-function findDeclaredPlugin(
-  tree: Tree,
-  project: ProjectConfiguration,
-  namespace: string,
-  name: string,
-): { path: string; exact: boolean } | undefined {
-  const packagePath = posix.join(project.root, 'package.json');
-  const plux = tree.exists(packagePath) ? readJson<{ plux?: unknown }>(tree, packagePath).plux : undefined;
-  let index: { plugins?: Record<string, Record<string, unknown>> } | undefined;
-  let indexPath = packagePath;
-  if (typeof plux === 'string' && plux !== '') {
-    indexPath = posix.join(project.root, plux);
-    if (tree.exists(indexPath)) {
-      try {
-        index = readJson(tree, indexPath);
-      } catch {
-        index = {}; // a broken index is the discover target's business; it exists, so no guessing
-      }
-    }
-  } else if (typeof plux === 'object' && plux !== null) {
-    index = plux as typeof index;
-  }
-  const plugins = index?.plugins?.[namespace];
-  if (plugins && Object.hasOwn(plugins, name)) return { path: indexPath, exact: true };
-
-  let found: { path: string; exact: boolean } | undefined;
-  const loose = new RegExp(`\\bpluginName\\s*(?::\\s*[^=;\\n]*=|[:=])\\s*${literal(name)}`);
-  visitNotIgnoredFiles(tree, project.root, (path) => {
-    if (found?.exact || !/\.[cm]?[jt]sx?$/.test(path) || /(^|\/)(node_modules|dist)\//.test(path)) return;
-    const text = tree.read(path, 'utf8') ?? '';
-    if (!text.includes(name)) return;
-    if (declares(text, namespace, name)) found = { path, exact: true };
-    else if (!found && index === undefined && loose.test(text)) found = { path, exact: false };
-  });
-  return found;
-}
-
-/** A regular expression matching `value` as a quoted string literal. */
-function literal(value: string): string {
-  const v = escapeRegExp(value);
-  return `(?:'${v}'|"${v}"|\`${v}\`)`;
-}
-
-function declares(text: string, namespace: string, name: string): boolean {
-  const str = literal;
-  const spec = new RegExp(
-    `new\\s+PluginSpec\\s*(?:<[^>]*>)?\\s*\\(\\s*${str(namespace)}\\s*,\\s*${str(name)}`,
-  );
-  if (spec.test(text)) return true;
-  for (const call of text.matchAll(/\bplugin\s*(?:<[^>]*>)?\(\s*\{([^}]*)\}/g)) {
-    const body = call[1] ?? '';
-    if (
-      new RegExp(`namespace\\s*:\\s*${str(namespace)}`).test(body) &&
-      new RegExp(`\\bname\\s*:\\s*${str(name)}`).test(body)
-    ) {
-      return true;
-    }
-  }
-  const statics = (field: string, value: string) =>
-    new RegExp(`static\\s+(?:override\\s+)?(?:readonly\\s+)?${field}\\s*(?::[^=]*)?=\\s*${str(value)}`);
-  return text
-    .split(/\bclass\s+/)
-    .slice(1)
-    .some((body) => statics('namespace', namespace).test(body) && statics('pluginName', name).test(body));
-}
-
 /** Adds `export * from './<dir>/<file>.js'` to the project's entry (creating it if there is none); returns its path. */
 function exportFromEntry(tree: Tree, sourceRoot: string, modulePath: string): string {
   const entry =
@@ -258,10 +215,6 @@ function pascal(word: string): string {
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function escapeRegExp(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const RESERVED = new Set(

@@ -10,6 +10,8 @@ export interface PluginGeneratorSchema {
   kind?: 'class' | 'function' | 'spec';
   /** The folder for the module, relative to the project's source root. Default `plugins`. */
   directory?: string;
+  /** The test runner to write the spec for; default: the project's own (none when it has none). */
+  unitTestRunner?: 'vitest' | 'jest' | 'none';
   /** Do not format the files. */
   skipFormat?: boolean;
 }
