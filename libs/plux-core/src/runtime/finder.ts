@@ -4,16 +4,10 @@
  */
 import { resolve } from 'node:path';
 
-import type { Distribution, EntryPoint, PluginFinder } from '../core/entry-point.js';
+import type { Distribution, EntryPoint, PluginFinder, ShadowedEntryPoint } from '../core/entry-point.js';
 import { log } from '../core/log.js';
 import { EntryPointsCache, WatchRecorder } from './cache.js';
-import {
-  deserializeIndex,
-  type IndexView,
-  type MergedIndex,
-  serializeIndex,
-  type ShadowedEntryPoint,
-} from './merged-index.js';
+import { deserializeIndex, type IndexView, type MergedIndex, serializeIndex } from './merged-index.js';
 import { registerDistribution } from './metadata.js';
 import { type PackageIndex, type ReadContext, readPackageIndex } from './package-index.js';
 import { findVisiblePackages, findWorkspaceRoot, type WorkspaceRoot } from './workspace.js';
@@ -26,7 +20,7 @@ export interface IndexPluginFinderOptions {
   cache?: boolean;
 }
 
-export type { ShadowedEntryPoint } from './merged-index.js';
+export type { ShadowedEntryPoint } from '../core/entry-point.js';
 
 /**
  * Finds plugins in the indexes of every package visible from `cwd`: the workspace packages of the enclosing

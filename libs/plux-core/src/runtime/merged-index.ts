@@ -5,17 +5,11 @@
  */
 import { sep } from 'node:path';
 
-import type { Distribution, EntryPoint } from '../core/entry-point.js';
+import type { Distribution, EntryPoint, ShadowedEntryPoint } from '../core/entry-point.js';
 import type { CachedData } from './cache.js';
 import { createLazyDistribution } from './metadata.js';
 
-/** Two packages declare the same `namespace:name`; `winner` is listed, `loser` is not. */
-export interface ShadowedEntryPoint {
-  /** The entry point that is listed. */
-  winner: EntryPoint;
-  /** The entry point of the package with lower precedence, never listed. */
-  loser: EntryPoint;
-}
+export type { ShadowedEntryPoint } from '../core/entry-point.js';
 
 /** The merged index of one root, as a scan produces it. */
 export interface MergedIndex {
