@@ -23,6 +23,8 @@ export interface MergedIndex {
 
 /** A merged index that answers by namespace; the one read from the cache builds its entry points on demand. */
 export interface IndexView {
+  /** The namespaces that have plugins, sorted; empty when no visible package indexes any plugin. */
+  readonly namespaces: readonly string[];
   readonly shadowed: ShadowedEntryPoint[];
   readonly problems: string[];
   /**
@@ -194,6 +196,7 @@ export function deserializeIndex(
   };
   let all: EntryPoint[] | undefined;
   return {
+    namespaces: [...header.namespaces].sort(),
     shadowed,
     problems: [...header.problems],
     findPlugins,
