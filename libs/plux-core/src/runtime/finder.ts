@@ -5,7 +5,7 @@
 import { relative, resolve, sep } from 'node:path';
 
 import type { Distribution, EntryPoint, PluginFinder, ShadowedEntryPoint } from '../core/entry-point.js';
-import { log } from '../core/log.js';
+import { isDebugEnabled, log } from '../core/log.js';
 import { EntryPointsCache, WatchRecorder } from './cache.js';
 import { deserializeIndex, type IndexView, type MergedIndex, serializeIndex } from './merged-index.js';
 import { registerDistribution } from './metadata.js';
@@ -164,7 +164,7 @@ function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache
 
 function scanIndexes(root: WorkspaceRoot, recorder: WatchRecorder): MergedIndex {
   const visible = findVisiblePackages(root, recorder);
-  log.debug(describeFoldersRead(root.dir, visible.candidates));
+  if (isDebugEnabled()) log.debug(describeFoldersRead(root.dir, visible.candidates));
   const context: ReadContext = { recorder, problems: new Set(visible.problems), seen: new Set() };
   const packages: PackageIndex[] = [];
   for (const candidate of visible.candidates) {
