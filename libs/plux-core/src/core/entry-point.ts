@@ -45,6 +45,21 @@ export function isEntryPoint(value: unknown): value is EntryPoint {
 }
 
 /**
+ * Two packages declare the same `namespace:name`; `winner` is listed, `loser` is not.
+ *
+ * It lives here, not beside the merged index that computes it, because the finder's public type names it: a
+ * declaration file the public entry reaches must not import the cache's `node:fs` types.
+ */
+export interface ShadowedEntryPoint {
+  /** The entry point that is listed. */
+  winner: EntryPoint;
+  /** The entry point of the package with lower precedence, never listed. */
+  loser: EntryPoint;
+  /** The precedence rule that decided, in words: "a workspace package wins over …", or the name or path order. */
+  rule: string;
+}
+
+/**
  * What a {@link PluginManager} asks for the plugins of a namespace. Entry points are resolved (imported) lazily by
  * the manager; items of other namespaces are ignored.
  */

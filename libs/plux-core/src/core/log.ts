@@ -24,6 +24,11 @@ function enabled(level: LogLevel): boolean {
   return RANK[level] <= (RANK[configured] ?? RANK.warn);
 }
 
+/** Whether debug messages are on; for messages that cost something to build. */
+export function isDebugEnabled(): boolean {
+  return enabled('debug');
+}
+
 export const log = {
   error(message: string, error?: unknown): void {
     if (enabled('error')) sink('error', error === undefined ? message : `${message}: ${errorText(error)}`);

@@ -30,8 +30,11 @@ export interface PluginContainer<P extends Plugin = Plugin> {
   readonly initError?: unknown;
   /** Why loading the plugin failed. */
   readonly loadError?: unknown;
-  /** The package that provides the plugin. */
-  readonly distribution?: Distribution;
+  /**
+   * The package that provides the plugin. (`| undefined` spelled out: the container computes it in a getter, and
+   * under `exactOptionalPropertyTypes` a getter that may return undefined only implements a property typed so.)
+   */
+  readonly distribution?: Distribution | undefined;
 }
 
 /** The mutable state behind a {@link PluginContainer}, plus what the manager needs to make `load` single-flight. */

@@ -2,21 +2,20 @@
  * The default {@link PluginFinder}: the merged index of every package visible from a folder, read from the
  * packages' `plux` fields (an index file or an inline index) without importing anything.
  */
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 
-import type { Distribution, EntryPoint, PluginFinder } from '../core/entry-point.js';
-import { log } from '../core/log.js';
+import type { Distribution, EntryPoint, PluginFinder, ShadowedEntryPoint } from '../core/entry-point.js';
+import { isDebugEnabled, log } from '../core/log.js';
 import { EntryPointsCache, WatchRecorder } from './cache.js';
-import {
-  deserializeIndex,
-  type IndexView,
-  type MergedIndex,
-  serializeIndex,
-  type ShadowedEntryPoint,
-} from './merged-index.js';
+import { deserializeIndex, type IndexView, type MergedIndex, serializeIndex } from './merged-index.js';
 import { registerDistribution } from './metadata.js';
 import { type PackageIndex, type ReadContext, readPackageIndex } from './package-index.js';
-import { findVisiblePackages, findWorkspaceRoot, type WorkspaceRoot } from './workspace.js';
+import {
+  findVisiblePackages,
+  findWorkspaceRoot,
+  type PackageCandidate,
+  type WorkspaceRoot,
+} from './workspace.js';
 
 /** Options of {@link IndexPluginFinder}. */
 export interface IndexPluginFinderOptions {
@@ -26,7 +25,7 @@ export interface IndexPluginFinderOptions {
   cache?: boolean;
 }
 
-export type { ShadowedEntryPoint } from './merged-index.js';
+export type { ShadowedEntryPoint } from '../core/entry-point.js';
 
 /**
  * Finds plugins in the indexes of every package visible from `cwd`: the workspace packages of the enclosing
@@ -116,12 +115,39 @@ export class IndexPluginFinder implements PluginFinder {
 /** Reads the merged index visible from `cwd`, from the on-disk cache when it is fresh. */
 function loadIndexScan(cwd: string, options: { useCache: boolean; readCache: boolean }): IndexView {
   const root = findWorkspaceRoot(cwd);
-  if (!root) return viewOf(mergeIndexes([], []));
+  if (!root) {
+    warnOnce(
+      `no plugins visible from ${cwd}: there is no package.json in it or any folder above it, so no package ` +
+        'to read a plux index from; run the app from its package folder, or pass the manager a `cwd` inside it',
+    );
+    return viewOf(mergeIndexes([], []));
+  }
+  const view = readOrScan(root, options);
+  if (view.namespaces.length === 0) warnOnce(noPluginsWarning(root.dir));
+  return view;
+}
+
+/**
+ * The warning for a tree where no package has a plugin index: the usual cause is a deploy that left out the
+ * packages that provide plugins, or their `plux.json` (not built, not indexed, or not in `files`).
+ */
+function noPluginsWarning(rootDir: string): string {
+  return (
+    `no plugins visible from ${rootDir}: no package there or in its node_modules has a plux index with plugins. ` +
+    'Index the packages that provide plugins (`plux discover`, or `nx run <project>:plux-discover`) before you ' +
+    'build or deploy, and install them with their plux.json; PLUX_LOG=debug lists the folders read'
+  );
+}
+
+function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache: boolean }): IndexView {
   const cache = options.useCache ? EntryPointsCache.at(root.dir) : undefined;
   const cached = options.readCache ? cache?.read() : undefined;
   if (cached !== undefined) {
     try {
-      return deserializeIndex(cached, registerDistribution);
+      const view = deserializeIndex(cached, registerDistribution);
+      if (view.namespaces.length === 0)
+        log.debug(`no plugins in the index cache ${cache!.file} (PLUX_NO_CACHE=1 rescans the folders)`);
+      return view;
     } catch {
       log.debug(`index cache miss (${cache!.file}): unexpected content, rebuilding`);
     }
@@ -139,6 +165,7 @@ function loadIndexScan(cwd: string, options: { useCache: boolean; readCache: boo
 
 function scanIndexes(root: WorkspaceRoot, recorder: WatchRecorder): MergedIndex {
   const visible = findVisiblePackages(root, recorder);
+  if (isDebugEnabled()) log.debug(describeFoldersRead(root.dir, visible.candidates));
   const context: ReadContext = { recorder, problems: new Set(visible.problems), seen: new Set() };
   const packages: PackageIndex[] = [];
   for (const candidate of visible.candidates) {
@@ -184,6 +211,7 @@ function viewOf(index: MergedIndex): IndexView {
     else byNamespace.set(ep.namespace, [ep]);
   }
   return {
+    namespaces: [...byNamespace.keys()].sort(),
     shadowed: index.shadowed,
     problems: index.problems,
     findPlugins: (namespace) => byNamespace.get(namespace) ?? [],
@@ -239,6 +267,28 @@ function shadowWarnings(shadowed: ShadowedEntryPoint[]): string[] {
 }
 
 const reported = new Set<string>();
+
+/** For `PLUX_LOG=debug`: the package folders a scan read, the workspace's by name, the installed ones by folder. */
+function describeFoldersRead(rootDir: string, candidates: readonly PackageCandidate[]): string {
+  const workspace: string[] = [];
+  const installed = new Map<string, number>();
+  for (const candidate of candidates) {
+    const rel = relative(rootDir, candidate.dir) || '.';
+    if (candidate.tier === 'workspace') {
+      workspace.push(rel);
+      continue;
+    }
+    // the node_modules folder the package sits in (a scoped one sits one level deeper)
+    const at = rel.lastIndexOf(`node_modules${sep}`);
+    const folder = at < 0 ? rel : rel.slice(0, at + 'node_modules'.length);
+    installed.set(folder, (installed.get(folder) ?? 0) + 1);
+  }
+  const modules = [...installed].map(([folder, count]) => `${folder} (${count})`);
+  return (
+    `read ${rootDir}: workspace packages ${workspace.join(', ')}; ` +
+    `installed packages ${modules.length > 0 ? modules.join(', ') : 'none (no node_modules)'}`
+  );
+}
 
 function warnOnce(message: string): void {
   if (reported.has(message)) return;

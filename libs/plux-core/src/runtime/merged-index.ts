@@ -5,19 +5,11 @@
  */
 import { sep } from 'node:path';
 
-import type { Distribution, EntryPoint } from '../core/entry-point.js';
+import type { Distribution, EntryPoint, ShadowedEntryPoint } from '../core/entry-point.js';
 import type { CachedData } from './cache.js';
 import { createLazyDistribution } from './metadata.js';
 
-/** Two packages declare the same `namespace:name`; `winner` is listed, `loser` is not. */
-export interface ShadowedEntryPoint {
-  /** The entry point that is listed. */
-  winner: EntryPoint;
-  /** The entry point of the package with lower precedence, never listed. */
-  loser: EntryPoint;
-  /** The precedence rule that decided, in words: "a workspace package wins over …", or the name or path order. */
-  rule: string;
-}
+export type { ShadowedEntryPoint } from '../core/entry-point.js';
 
 /** The merged index of one root, as a scan produces it. */
 export interface MergedIndex {
@@ -31,6 +23,8 @@ export interface MergedIndex {
 
 /** A merged index that answers by namespace; the one read from the cache builds its entry points on demand. */
 export interface IndexView {
+  /** The namespaces that have plugins, sorted; empty when no visible package indexes any plugin. */
+  readonly namespaces: readonly string[];
   readonly shadowed: ShadowedEntryPoint[];
   readonly problems: string[];
   /**
@@ -203,6 +197,7 @@ export function deserializeIndex(
   };
   let all: EntryPoint[] | undefined;
   return {
+    namespaces: [...header.namespaces].sort(),
     shadowed,
     problems: [...header.problems],
     findPlugins,

@@ -3,10 +3,11 @@
  * prefix of a glob (the folder the cache watches), and expanding globs when `@manypkg/get-packages` cannot.
  */
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 
 import type Picomatch from 'picomatch';
+
+import { localRequire } from './local-require.js';
 
 /**
  * The `packages:` list of a `pnpm-workspace.yaml`, read line by line: enough for the globs that decide what the
@@ -36,7 +37,7 @@ export function expandWorkspaceGlobs(rootDir: string, globs: string[]): string[]
   const positive = globs.filter((g) => !g.startsWith('!')).map(normalizeGlob);
   const negative = globs.filter((g) => g.startsWith('!')).map((g) => normalizeGlob(g.slice(1)));
   if (positive.length === 0) return [];
-  const picomatch = createRequire(import.meta.url)('picomatch') as typeof Picomatch;
+  const picomatch = localRequire()('picomatch') as typeof Picomatch;
   const isMatch = picomatch(positive, { ignore: negative, dot: false });
   const found = new Set<string>();
   const visited = new Set<string>();

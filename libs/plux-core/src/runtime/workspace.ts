@@ -6,13 +6,13 @@
  * every config file read goes through a {@link WatchRecorder}, so the on-disk cache knows what to re-check.
  */
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 import type * as ManypkgModule from '@manypkg/get-packages';
 
 import { log } from '../core/log.js';
 import type { WatchRecorder } from './cache.js';
+import { localRequire } from './local-require.js';
 import { expandWorkspaceGlobs, pnpmPackages, staticPrefix } from './workspace-globs.js';
 
 /** How a package was reached; decides which one wins when two declare the same plugin. */
@@ -315,7 +315,7 @@ function loadManypkg(): Manypkg {
     (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    return (manypkg = createRequire(import.meta.url)('@manypkg/get-packages') as Manypkg);
+    return (manypkg = localRequire()('@manypkg/get-packages') as Manypkg);
   } finally {
     process.emitWarning = emitWarning;
   }

@@ -1,0 +1,168 @@
+/**
+ * The published declarations of `@plux/core` and `@plux/core/build`, compiled the way a user's project compiles
+ * them: the tarball `npm pack` makes is installed into a temp project together with TypeScript 5.9, 6.0 and 7.0
+ * from the registry, and each TypeScript checks a consumer of the public API with the tsconfig its own
+ * `tsc --init` writes (strict, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`), `skipLibCheck` off, with
+ * and without `@types/node`, in a `module: nodenext` and a `module: preserve` + `moduleResolution: bundler` project.
+ *
+ * Why install at test time instead of pinning the three as devDependencies: only this spec needs them, and they
+ * weigh about 70 MB (TypeScript 7 is a native binary) that every `npm ci` of the repository would otherwise fetch.
+ * The versions are exact, so the run is the same every time; npm's cache makes later runs fast. One install holds
+ * all three (npm aliases), and the matrix runs inside it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { CORE_ROOT, ensureCoreBuilt, makeTempDir, removeTempDirs } from './pm-support.js';
+
+/** The TypeScript releases users have: 5.9 (the last JavaScript compiler), 6.0 (Nx 23's preset), 7.0 (native). */
+const TYPESCRIPT = { '5.9': '5.9.3', '6.0': '6.0.3', '7.0': '7.0.2' } as const;
+type Version = keyof typeof TYPESCRIPT;
+/** `@types/node` as create-nx-workspace 23 installs it. */
+const TYPES_NODE = '22';
+
+const MODES = {
+  nodenext: { options: { module: 'nodenext' }, files: ['consumer.mts', 'consumer-cjs.cts'] },
+  bundler: { options: { module: 'preserve', moduleResolution: 'bundler' }, files: ['consumer.mts'] },
+} as const;
+type Mode = keyof typeof MODES;
+
+const FIXTURE = join(CORE_ROOT, 'test', 'fixtures', 'published-types');
+
+let root: string;
+
+beforeAll(() => {
+  ensureCoreBuilt();
+  root = makeTempDir('plux-types-');
+  run('npm', ['pack', '--silent', '--pack-destination', root, CORE_ROOT], root);
+  const tarball = readdirSync(root).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error(`npm pack wrote no tarball into ${root}`);
+  const dependencies: Record<string, string> = {
+    '@plux/core': `file:./${tarball}`,
+    // under another name, so that only the projects that ask for it see it (they link it as @types/node)
+    'types-node': `npm:@types/node@${TYPES_NODE}`,
+  };
+  for (const [version, exact] of Object.entries(TYPESCRIPT))
+    dependencies[`ts-${version}`] = `npm:typescript@${exact}`;
+  writeFileSync(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], root);
+  // each TypeScript's own `tsc --init`, which every project of that version extends
+  for (const version of Object.keys(TYPESCRIPT) as Version[]) {
+    const dir = join(root, `init-${version}`);
+    mkdirSync(dir);
+    run(process.execPath, [tscOf(version), '--init'], dir);
+  }
+}, 300_000);
+afterAll(removeTempDirs, 60_000);
+
+/** The `tsc` of one installed TypeScript (for 7.0, the launcher of its native binary). */
+function tscOf(version: Version): string {
+  return join(root, 'node_modules', `ts-${version}`, 'bin', 'tsc');
+}
+
+/** A consumer project of one cell of the matrix; returns its folder. */
+function project(version: Version, mode: Mode, withNode: boolean): string {
+  const dir = join(root, 'projects', `${version}-${mode}-${withNode ? 'node' : 'bare'}`);
+  mkdirSync(dir, { recursive: true });
+  for (const file of MODES[mode].files) copyFileSync(join(FIXTURE, file), join(dir, file));
+  if (withNode) {
+    mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', 'types-node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
+  }
+  const tsconfig = {
+    extends: relative(dir, join(root, `init-${version}`, 'tsconfig.json')),
+    compilerOptions: {
+      ...MODES[mode].options,
+      noEmit: true,
+      skipLibCheck: false,
+      types: withNode ? ['node'] : [],
+    },
+    files: MODES[mode].files,
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  return dir;
+}
+
+describe('the published types of @plux/core', () => {
+  it('are installed from the packed tarball, and @types/node only where a project links it', () => {
+    expect(existsSync(join(root, 'node_modules', '@plux', 'core', 'dist', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(root, 'node_modules', '@plux', 'core', 'dist', 'build', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(root, 'node_modules', '@types', 'node'))).toBe(false);
+  });
+
+  it('each tsc --init turns on the strict options the matrix is about', () => {
+    for (const version of Object.keys(TYPESCRIPT) as Version[]) {
+      const written = readFileSync(join(root, `init-${version}`, 'tsconfig.json'), 'utf8');
+      // lines that are not commented out
+      expect(written, `TypeScript ${version}`).toMatch(/^\s*"exactOptionalPropertyTypes": true/m);
+      expect(written, `TypeScript ${version}`).toMatch(/^\s*"strict": true/m);
+      expect(written, `TypeScript ${version}`).toMatch(/^\s*"noUncheckedIndexedAccess": true/m);
+    }
+  });
+
+  it('reach no internal module from the public entries: no cache, no CLI, no Node types', () => {
+    const dir = project('5.9', 'nodenext', false);
+    const files = run(process.execPath, [tscOf('5.9'), '--listFilesOnly', '-p', dir], dir)
+      .split('\n')
+      .filter((f) => f.includes('/@plux/core/'))
+      .map((f) => f.slice(f.indexOf('/@plux/core/') + '/@plux/core/'.length));
+    expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('dist/build/index.d.ts');
+    expect(files.filter((f) => /runtime\/cache|cli\//.test(f))).toEqual([]);
+  });
+});
+
+// One cell at a time: run side by side, a dozen compilers on a shared 2-core machine starved each other past a
+// 5-minute timeout; in sequence each took at most 75 s with the machine's load average at 25.
+describe('a consumer of @plux/core and @plux/core/build', () => {
+  for (const version of Object.keys(TYPESCRIPT) as Version[]) {
+    for (const mode of Object.keys(MODES) as Mode[]) {
+      for (const withNode of [false, true]) {
+        it(`compiles in a strict ${mode} project under TypeScript ${version} ${withNode ? 'with' : 'without'} @types/node`, async () => {
+          const dir = project(version, mode, withNode);
+          const { code, output } = await tsc(version, dir);
+          expect(output).toBe('');
+          expect(code).toBe(0);
+        }, 300_000);
+      }
+    }
+  }
+});
+
+/** Runs one TypeScript's `tsc -p dir`; resolves with its exit code and everything it printed. */
+function tsc(version: Version, dir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [tscOf(version), '-p', dir], { cwd: dir });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolvePromise({ code, output }));
+  });
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
+  // the test runner's own npm settings (workspace flags, the repository's lockfile) must not leak in
+  for (const name of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(name)) delete env[name];
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status ?? result.signal}) in ${cwd}:\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
