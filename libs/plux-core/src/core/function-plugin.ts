@@ -38,6 +38,8 @@ export interface FunctionPluginInit extends Pick<FunctionPluginOptions, 'shouldL
  * hello.namespace; hello.name;             // 'acme.cli', 'hello'
  * ```
  */
+// The interface below adds the call signature the constructor gives every instance (a class cannot declare it).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin {
   /** The wrapped function. */
   declare readonly fn: F;
@@ -82,6 +84,7 @@ export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin 
 }
 
 /** A {@link FunctionPlugin} is callable like its function. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface FunctionPlugin<F extends AnyFunction = AnyFunction> {
   (...args: Parameters<F>): ReturnType<F>;
 }
