@@ -84,7 +84,6 @@ export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin 
 }
 
 /** A {@link FunctionPlugin} is callable like its function. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface FunctionPlugin<F extends AnyFunction = AnyFunction> {
   (...args: Parameters<F>): ReturnType<F>;
 }
