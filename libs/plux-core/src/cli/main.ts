@@ -23,7 +23,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/list.js')).listCommand as Command,
   },
   resolve: {
-    summary: 'load every plugin of a namespace and report its state',
+    summary: 'import and resolve every plugin of a namespace to its spec (--load: also load each)',
     load: async () => (await import('./commands/resolve.js')).resolveCommand as Command,
   },
   show: {

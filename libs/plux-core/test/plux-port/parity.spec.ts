@@ -86,7 +86,9 @@ describe('PluginSpecResolver (plux core.plugin.PluginSpecResolver)', () => {
     const arrow = plugin({ namespace: NS }, () => 'arrow');
     const spec = resolver.resolve(arrow, { fallbackName: 'exported' });
     expect(spec.name).toBe('exported');
-    const created = await (spec.factory as () => Promise<{ name: string }>)();
+    const created = (await (spec.factory as unknown as () => Promise<{ name: string }>)()) as {
+      name: string;
+    };
     expect(created.name).toBe('exported');
   });
 });
