@@ -26,6 +26,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'import and resolve every plugin of a namespace to its spec (--load: also load each)',
     load: async () => (await import('./commands/resolve.js')).resolveCommand as Command,
   },
+  types: {
+    summary: 'write the PluginRegistry types of every visible plugin (typed namespaces)',
+    load: async () => (await import('./commands/types.js')).typesCommand as Command,
+  },
   show: {
     summary: "print a package's index",
     load: async () => (await import('./commands/show.js')).showCommand as Command,
