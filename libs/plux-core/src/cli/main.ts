@@ -18,6 +18,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "index a package's plugins: import its build output and write plux.json",
     load: async () => (await import('./commands/discover.js')).discoverCommand as Command,
   },
+  explain: {
+    summary: 'why a plugin is or is not there: its package, shadowing, skipped entries, disabling rules',
+    load: async () => (await import('./commands/explain.js')).explainCommand as Command,
+  },
   list: {
     summary: 'list every plugin visible from the current folder',
     load: async () => (await import('./commands/list.js')).listCommand as Command,

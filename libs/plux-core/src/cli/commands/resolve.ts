@@ -106,7 +106,8 @@ Exit codes: 0 every plugin resolved (with --load: loaded or is disabled), 1 at l
   },
 });
 
-function describeContainer(container: PluginContainer): ResolvedPlugin {
+/** The state of a container as `plux resolve` reports it. */
+export function describeContainer(container: PluginContainer): ResolvedPlugin {
   const dist = container.distribution ?? container.entryPoint?.distribution;
   const base = { name: container.name, package: dist ? `${dist.name}@${dist.version}` : null };
   if (container.isDisabled) return { ...base, state: 'disabled', reason: container.disabledReason ?? '' };
