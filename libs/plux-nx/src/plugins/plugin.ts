@@ -11,6 +11,7 @@ import { dirname, join, posix } from 'node:path';
 import type * as NxPackageJson from 'nx/src/plugins/package-json';
 import type { DiscoverExecutorSchema } from '../executors/discover/schema';
 import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../utils/plux-packages';
+import { withTypesTarget } from './types-target';
 
 /** Options of the `@plux/nx` plugin in nx.json (`"plugins": [{ "plugin": "@plux/nx", "options": { … } }]`). */
 export interface PluxPluginOptions {
@@ -47,7 +48,14 @@ export const createNodes: CreateNodes<PluxPluginOptions> = [
     const packages = locatePluxPackages(context.workspaceRoot);
     const isProject = createProjectMatcher(context.workspaceRoot);
     return createNodesFromFiles(
-      (file, opts, ctx) => createNodesForPackageJson(file, opts ?? {}, ctx, packages),
+      (file, opts, ctx) =>
+        withTypesTarget(
+          createNodesForPackageJson(file, opts ?? {}, ctx, packages),
+          file,
+          opts ?? {},
+          ctx,
+          packages.core,
+        ),
       files.filter(isProject),
       options,
       context,
