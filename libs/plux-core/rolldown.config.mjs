@@ -15,7 +15,11 @@
  * - `keepNames`: error kinds are class names (`this.name = new.target.name`), so a class renamed to avoid a clash
  *   inside a chunk must still report its own name.
  */
+import { readFileSync } from 'node:fs';
+
 import { defineConfig } from 'rolldown';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
   input: {
@@ -26,7 +30,8 @@ export default defineConfig({
   platform: 'node',
   tsconfig: 'tsconfig.lib.json',
   external: [/^node:/, '@manypkg/get-packages', 'picomatch'],
-  transform: { target: 'es2022' },
+  // `version` is written into the code, so `import { version } from '@plux/core'` reads no package.json.
+  transform: { target: 'es2022', define: { __PLUX_VERSION__: JSON.stringify(version) } },
   output: {
     dir: 'dist',
     format: 'esm',

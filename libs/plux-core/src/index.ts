@@ -10,8 +10,24 @@ export {
   isPluginSpec,
   isPluginClass,
   isFunctionPlugin,
+  PluginSpecResolver,
+  type PluginSpecResolveContext,
 } from './core/plugin.js';
-export { plugin, FunctionPlugin, type FunctionPluginOptions } from './core/function-plugin.js';
+export {
+  plugin,
+  FunctionPlugin,
+  type FunctionPluginOptions,
+  type FunctionPluginInit,
+} from './core/function-plugin.js';
+export type {
+  PluginRegistry,
+  RegisteredNamespace,
+  NamespaceArgument,
+  PluginName,
+  RegisteredPlugin,
+  NamespacePlugin,
+  InferPlugin,
+} from './core/registry.js';
 export { PluginException, PluginDisabled, PluginNotFound } from './core/errors.js';
 export { type PluginLifecycleListener, CompositePluginLifecycleListener } from './core/listener.js';
 export type { EntryPoint, Distribution, PluginFinder } from './core/entry-point.js';
@@ -31,3 +47,4 @@ export {
 } from './runtime/filter.js';
 export { resolveDistribution } from './runtime/metadata.js';
 export { IndexPluginFinder, type IndexPluginFinderOptions } from './runtime/finder.js';
+export { version } from './version.js';

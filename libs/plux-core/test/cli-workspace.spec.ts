@@ -84,8 +84,44 @@ describe('plux list', () => {
 });
 
 describe('plux resolve', () => {
-  it('loads each plugin of the namespace, reports loaded, disabled and failed ones, and exits 1', () => {
+  it('resolves each plugin to its spec without creating or loading it, as plux resolve does', () => {
     const run = runPlux(['resolve', '--namespace', 'acme.services'], { cwd: app });
+
+    // flaky throws in load() and off's shouldLoad() is false: resolved all the same, so neither ran
+    expect(run.stdout).toMatch(
+      /^flaky\s+resolved\s+@acme\/ws-services@1\.0\.0\s+PluginSpec\(acme\.services:flaky = ThrowsOnLoadPlugin\)$/m,
+    );
+    expect(run.stdout).toMatch(/^off\s+resolved\s+.*PluginSpec\(acme\.services:off = NeverLoadsPlugin\)$/m);
+    expect(run.stdout).toMatch(
+      /^s3\s+resolved\s+@acme\/ws-services@1\.0\.0\s+PluginSpec\(acme\.services:s3 = S3Plugin\)$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^sqs\s+resolved\s+acme-installed@2\.3\.4\s+PluginSpec\(acme\.services:sqs = SqsPlugin\)$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^ghost\s+error\s+@acme\/ws-services@1\.0\.0\s+resolve: .*controlled import fail$/m,
+    );
+    expect(run.stdout).not.toMatch(/\bloaded\b/);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('1 of 5 plugin(s) in acme.services failed: ghost');
+  });
+
+  it('prints each resolved spec in --json', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.cli', '--json'], { cwd: app });
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([
+      {
+        name: 'hello',
+        state: 'resolved',
+        package: 'acme-installed@2.3.4',
+        spec: 'PluginSpec(acme.cli:hello = createFunctionPlugin)',
+      },
+    ]);
+  });
+
+  it('with --load, loads each plugin of the namespace, reports loaded, disabled and failed ones, and exits 1', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.services', '--load'], { cwd: app });
 
     expect(run.status).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
@@ -105,8 +141,8 @@ describe('plux resolve', () => {
     expect(run.stderr).toContain('2 of 5 plugin(s) in acme.services failed: flaky, ghost');
   });
 
-  it('exits 0 when every plugin loaded or is disabled, and names the PLUX_DISABLED rule', () => {
-    const run = runPlux(['resolve', '--namespace', 'acme.services', '--json'], {
+  it('with --load, exits 0 when every plugin loaded or is disabled, and names the PLUX_DISABLED rule', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.services', '--json', '--load'], {
       cwd: app,
       env: { PLUX_DISABLED: 'acme.services:flaky,acme.services:ghost' },
     });
@@ -123,8 +159,8 @@ describe('plux resolve', () => {
     expect(states[0]!.reason).toContain('PLUX_DISABLED');
   });
 
-  it('loads a function plugin from the installed package', () => {
-    const run = runPlux(['resolve', '--namespace', 'acme.cli'], { cwd: app });
+  it('with --load, loads a function plugin from the installed package', () => {
+    const run = runPlux(['resolve', '--namespace', 'acme.cli', '--load'], { cwd: app });
 
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^hello\s+loaded\s+acme-installed@2\.3\.4$/m);

@@ -118,6 +118,6 @@ describe('identity across copies of @plux/core', () => {
     const loaded = await manager.load('hello');
     expect(loaded.call()).toBe('hi');
     expect(manager.getContainer('hello').loadValue).toBe('loaded for tests');
-    expect(Object.keys(loaded)).toEqual(['fn']);
+    expect(Object.keys(loaded).sort()).toEqual(['fn', 'name', 'namespace']);
   });
 });

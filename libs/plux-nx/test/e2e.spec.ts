@@ -371,6 +371,28 @@ describe('@plux/nx end to end', () => {
       expect(file('libs/acme/plux.json', clone)).toBe(file('libs/acme/plux.json'));
     },
   );
+
+  // Last: the registry it writes lands in the lib's src/, which earlier steps hash.
+  it(
+    'nx run <lib>:plux-types writes the typed registry from the index, and restores it from the cache',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      const types = `${LIB}:plux-types`;
+      const registry = 'libs/acme/src/plux-registry.d.ts';
+      const typesLine = (run: NxRun) =>
+        run.output.split('\n').find((l) => l.includes(`nx run ${types}`)) ?? '';
+
+      const first = await nx(['run', types]);
+      expect(typesLine(first)).not.toContain('cache]');
+      const written = file(registry);
+      expect(written).toContain(`"alpha": InferPlugin<typeof import("@e2e/acme")["AlphaPlugin"]>;`);
+
+      rmSync(join(workspace, registry));
+      const again = await nx(['run', types]);
+      expect(typesLine(again)).toContain('[local cache]');
+      expect(file(registry)).toBe(written);
+    },
+  );
 });
 
 /**

@@ -1,7 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
-import { isFunctionPlugin, isPluginClass, toPluginSpec } from '../core/plugin.js';
+import {
+  defaultSpecResolver,
+  isFunctionPlugin,
+  isPluginClass,
+  type PluginSpecResolver,
+} from '../core/plugin.js';
 import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '../core/plux-index.js';
 import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
 import { DiscoveryError } from './errors.js';
@@ -27,6 +32,11 @@ export interface DiscoverOptions {
   exclude?: string[];
   /** Make a module that throws on import fatal (a {@link DiscoveryError}) instead of reporting and skipping it. */
   strict?: boolean;
+  /**
+   * Decides which exports are plugins and what their specs are; default: a `PluginSpecResolver`. Give the same
+   * subclass the host's managers use, so the index lists the plugin shapes they accept.
+   */
+  specResolver?: PluginSpecResolver;
 }
 
 /** A module that threw when discovery imported it. */
@@ -58,7 +68,7 @@ export interface DiscoverResult {
 /**
  * Finds every plugin a package defines (plux's build-time `ModuleScanningPluginFinder`): imports each JavaScript
  * module under the scanned folder once, in path order, and turns every export into a plugin with the runtime's own
- * resolver (`toPluginSpec`): a `PluginSpec`, a `Plugin` class with `namespace` and `pluginName`, a `plugin()`
+ * resolver (`PluginSpecResolver`, or `specResolver`): a `PluginSpec`, a `Plugin` class with `namespace` and `pluginName`, a `plugin()`
  * function (named by the function, else by its export). Abstract bases and other exports are ignored.
  *
  * A value exported by several modules (a barrel's `export * from`) is one plugin; the index names the module that
@@ -85,6 +95,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   const sitesByValue = new Map<unknown, ExportSite[]>();
   const valueOfKey = new Map<unknown, unknown>();
   const nestedPlugins: { module: string; path: string; value: unknown }[] = [];
+  const resolver = options.specResolver ?? defaultSpecResolver;
 
   for (const file of listing.files) {
     const module = toModulePath(root, file);
@@ -103,8 +114,8 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
           `${module}#${exportName}: class ${value.name} has pluginName but no namespace, so it is not a plugin`,
         );
       }
-      if (!specOf(value, exportName)) {
-        if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value));
+      if (!specOf(value, exportName, resolver)) {
+        if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value, resolver));
         continue;
       }
       const key = identityOf(value);
@@ -137,7 +148,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   for (const [key, sites] of sitesByValue) {
     const value = valueOfKey.get(key);
     const site = chooseDefiningExport(sites, graph, value);
-    const spec = toPluginSpec(value, site.exportName)!;
+    const spec = specOf(value, site.exportName, resolver)!;
     const module = toModulePath(root, site.file);
     const where = `${module}#${site.exportName}`;
     const invalid = checkNamespace(spec.namespace) ?? checkName(spec.name);
@@ -190,10 +201,10 @@ function identityOf(value: unknown): unknown {
   return isFunctionPlugin(value) ? value.pluginSpec : value;
 }
 
-/** `toPluginSpec`, where a value whose static fields throw is simply not a plugin. */
-function specOf(value: unknown, exportName: string) {
+/** The resolver's spec of an export, or undefined when it is not a plugin (or its static fields throw). */
+function specOf(value: unknown, exportName: string, resolver: PluginSpecResolver) {
   try {
-    return toPluginSpec(value, exportName);
+    return resolver.resolve(value, { fallbackName: exportName });
   } catch {
     return undefined;
   }
@@ -208,7 +219,11 @@ function readExport(namespace: Record<string, unknown>, name: string): unknown {
 }
 
 /** Plugins held by the properties of a default-exported object (CommonJS `module.exports = { … }`). */
-function pluginsInside(module: string, value: unknown): { module: string; path: string; value: unknown }[] {
+function pluginsInside(
+  module: string,
+  value: unknown,
+  resolver: PluginSpecResolver,
+): { module: string; path: string; value: unknown }[] {
   if (typeof value !== 'object' || value === null) return [];
   const found = [];
   for (const key of Object.keys(value)) {
@@ -218,7 +233,7 @@ function pluginsInside(module: string, value: unknown): { module: string; path: 
     } catch {
       continue;
     }
-    if (specOf(item, key)) found.push({ module, path: `default.${key}`, value: item });
+    if (specOf(item, key, resolver)) found.push({ module, path: `default.${key}`, value: item });
   }
   return found;
 }

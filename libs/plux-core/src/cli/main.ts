@@ -18,13 +18,21 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "index a package's plugins: import its build output and write plux.json",
     load: async () => (await import('./commands/discover.js')).discoverCommand as Command,
   },
+  explain: {
+    summary: 'why a plugin is or is not there: its package, shadowing, skipped entries, disabling rules',
+    load: async () => (await import('./commands/explain.js')).explainCommand as Command,
+  },
   list: {
     summary: 'list every plugin visible from the current folder',
     load: async () => (await import('./commands/list.js')).listCommand as Command,
   },
   resolve: {
-    summary: 'load every plugin of a namespace and report its state',
+    summary: 'import and resolve every plugin of a namespace to its spec (--load: also load each)',
     load: async () => (await import('./commands/resolve.js')).resolveCommand as Command,
+  },
+  types: {
+    summary: 'write the PluginRegistry types of every visible plugin (typed namespaces)',
+    load: async () => (await import('./commands/types.js')).typesCommand as Command,
   },
   show: {
     summary: "print a package's index",

@@ -1,5 +1,5 @@
 import { FUNCTION_PLUGIN } from './brand.js';
-import { Plugin, PluginSpec } from './plugin.js';
+import { Plugin, PluginSpec, renamableFactories } from './plugin.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (...args: any[]) => any;
@@ -19,18 +19,52 @@ export interface FunctionPluginOptions {
   load?: (...args: any[]) => unknown;
 }
 
+/** What a {@link FunctionPlugin} is created with, besides its function. */
+export interface FunctionPluginInit extends Pick<FunctionPluginOptions, 'shouldLoad' | 'load'> {
+  /** The plugin's namespace; default `''`. */
+  namespace?: string;
+  /** The plugin's name; default: the function's name. */
+  name?: string;
+}
+
 /**
- * The plugin that wraps a function made a plugin with {@link plugin}; calling `call` calls the function.
+ * The plugin that wraps a function made a plugin with {@link plugin} (plux's `FunctionPlugin`). It is callable like
+ * the function (plux's `__call__`): `(await manager.load('hello'))('world')`; `call(...)` does the same.
+ *
+ * @example
+ * ```ts
+ * const hello = await new PluginManager<FunctionPlugin<(who: string) => string>>('acme.cli').load('hello');
+ * hello('world');                          // calls the function
+ * hello.namespace; hello.name;             // 'acme.cli', 'hello'
+ * ```
  */
+// The interface below adds the call signature the constructor gives every instance (a class cannot declare it).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin {
-  constructor(
-    /** The wrapped function. */
-    readonly fn: F,
-    options: Pick<FunctionPluginOptions, 'shouldLoad' | 'load'> = {},
-  ) {
+  /** The wrapped function. */
+  declare readonly fn: F;
+  /** The plugin's namespace. */
+  declare readonly namespace: string;
+  /** The plugin's name (also the callable's `name`). */
+  declare readonly name: string;
+
+  constructor(fn: F, init: FunctionPluginInit = {}) {
     super();
+    // The instance is a function whose prototype chain is this class's, so it is callable and still an
+    // `instanceof Plugin` with the brand (plux's FunctionPlugin defines __call__; JavaScript needs a function).
+    const self = function (this: unknown, ...args: Parameters<F>): ReturnType<F> {
+      return fn.apply(this, args) as ReturnType<F>;
+    };
+    Object.setPrototypeOf(self, new.target.prototype);
+    Object.defineProperties(self, {
+      fn: { value: fn, enumerable: true },
+      namespace: { value: init.namespace ?? '', enumerable: true },
+      name: { value: init.name ?? fn.name, enumerable: true, configurable: true },
+      length: { value: fn.length, configurable: true },
+    });
     // Kept out of the declared type (no private field) so two versions of @plux/core stay assignable.
-    conditions.set(this, options);
+    conditions.set(self, { shouldLoad: init.shouldLoad, load: init.load });
+    return self as unknown as FunctionPlugin<F>;
   }
 
   /** Calls the wrapped function. */
@@ -49,9 +83,14 @@ export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin 
   }
 }
 
+/** A {@link FunctionPlugin} is callable like its function. */
+export interface FunctionPlugin<F extends AnyFunction = AnyFunction> {
+  (...args: Parameters<F>): ReturnType<F>;
+}
+
 /**
  * Makes a function a plugin (plux's `@plugin` decorator). The result stays callable like `fn` and carries the
- * `pluginSpec` that discovery indexes; the manager's plugin for it is a {@link FunctionPlugin}.
+ * `pluginSpec` that discovery indexes; the manager's plugin for it is a {@link FunctionPlugin}, itself callable.
  *
  * @example
  * ```ts
@@ -59,7 +98,7 @@ export class FunctionPlugin<F extends AnyFunction = AnyFunction> extends Plugin 
  *   return `deploying ${stack}`;
  * });
  * const cmd = await new PluginManager<FunctionPlugin<typeof deploy>>('acme.cli').load('deploy');
- * cmd.call('prod');
+ * cmd('prod'); // 'deploying prod'
  * ```
  */
 export function plugin<F extends AnyFunction>(
@@ -67,11 +106,15 @@ export function plugin<F extends AnyFunction>(
   fn: F,
 ): F & { readonly pluginSpec: PluginSpec<FunctionPlugin<F>> } {
   if (typeof fn !== 'function') throw new TypeError(`plugin(${options?.namespace}): expected a function`);
-  const { shouldLoad, load } = options;
+  const { namespace, shouldLoad, load } = options;
   const name = options.name ?? fn.name;
-  const spec = new PluginSpec<FunctionPlugin<F>>(options.namespace, name, function createFunctionPlugin() {
-    return new FunctionPlugin(fn, { shouldLoad, load });
-  });
+  const create = (pluginName: string) =>
+    new FunctionPlugin(fn, { namespace, name: pluginName, shouldLoad, load });
+  const factory = function createFunctionPlugin() {
+    return create(name);
+  };
+  renamableFactories.set(factory, create);
+  const spec = new PluginSpec<FunctionPlugin<F>>(namespace, name, factory);
   const callable = function (this: unknown, ...args: Parameters<F>): ReturnType<F> {
     return fn.apply(this, args) as ReturnType<F>;
   };

@@ -38,6 +38,11 @@ export class CompositePluginLifecycleListener implements Required<PluginLifecycl
     this.listeners = [...listeners];
   }
 
+  /** Adds a listener after the others (plux's `add_listener`); it receives the hooks fired from now on. */
+  addListener(listener: PluginLifecycleListener): void {
+    this.listeners.push(listener);
+  }
+
   async onResolveException(namespace: string, entryPoint: EntryPoint, error: unknown) {
     for (const l of this.listeners) await l.onResolveException?.(namespace, entryPoint, error);
   }

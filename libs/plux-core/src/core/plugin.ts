@@ -5,16 +5,31 @@ import { PluginException } from './errors.js';
  * A plugin: an object that a {@link PluginManager} creates and loads on demand.
  *
  * A subclass that sets both `static namespace` and `static pluginName` is a concrete plugin that discovery finds
- * and indexes; a subclass with only a namespace is an abstract base for the plugins of that namespace.
+ * and indexes; a subclass with only a namespace is an abstract base for the plugins of that namespace. A base may
+ * narrow `load`'s parameters: the base and the managers of its namespace agree on the `loadArgs` (plux's informal
+ * contract between a plugin and its manager).
+ *
+ * Keep the module that defines a plugin light, and import what the plugin needs inside `load()`: a manager imports
+ * the plugin's module to create it, and every module that module imports statically is loaded with it, even when
+ * the plugin turns out disabled. `shouldLoad()` runs after the module was imported and the plugin created, so it
+ * cannot save that import; it decides whether `load()` runs.
  *
  * @example
  * ```ts
  * export abstract class ServicePlugin extends Plugin {
  *   static override namespace = 'acme.services';
+ *   abstract override load(config: Config): Promise<Service>;
  * }
  * export class S3Plugin extends ServicePlugin {
  *   static override pluginName = 's3';
- *   override load(config: Config) { return startS3(config); }
+ *   override shouldLoad() {
+ *     return process.env['S3_DISABLED'] !== '1';
+ *   }
+ *   override async load(config: Config) {
+ *     // the heavy code is imported only when the plugin loads, not when its module is imported
+ *     const { startS3 } = await import('./s3/server.js');
+ *     return startS3(config);
+ *   }
  * }
  * ```
  */
@@ -34,13 +49,15 @@ export abstract class Plugin {
    */
   static [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    if (this !== Plugin || typeof value !== 'object' || value === null) return false;
+    if (this !== Plugin || (typeof value !== 'object' && typeof value !== 'function') || value === null)
+      return false;
     return hasBrand((value as { constructor?: unknown }).constructor, PLUGIN_CLASS);
   }
 
   /**
-   * Whether the plugin should be loaded. Called after the plugin was created, before `load`; when it returns false
-   * the plugin is disabled with the reason `Load condition for plugin was false`.
+   * Whether the plugin should be loaded. Called after its module was imported and the plugin created, before
+   * `load`; when it returns false the plugin is disabled with the reason `Load condition for plugin was false`.
+   * Keep it cheap, and keep what only `load` needs out of the module's static imports.
    */
   shouldLoad(): boolean | Promise<boolean> {
     return true;
@@ -48,6 +65,7 @@ export abstract class Plugin {
 
   /**
    * Loads the plugin with the manager's `loadArgs`. Its (awaited) return value becomes the container's `loadValue`.
+   * The place for heavy imports: `const { start } = await import('./server.js')`.
    */
   load(...args: unknown[]): unknown {
     void args;
@@ -117,9 +135,63 @@ export function isFunctionPlugin(value: unknown): value is { readonly pluginSpec
 }
 
 /**
- * Turns an exported value into a `PluginSpec`, the way both discovery and the runtime see plugins (plux's
- * `PluginSpecResolver`): a `PluginSpec` as it is, a concrete `Plugin` class as `new PluginSpec(ns, name, Class)`,
- * a `plugin()` function as its `pluginSpec`. Returns `undefined` for anything else, abstract bases included.
+ * The factories of `plugin()` specs, each able to make its plugin under another name: a function plugin named after
+ * its export (an inline arrow has no name of its own) carries that name. Filled by `function-plugin.ts`.
+ *
+ * @internal
+ */
+export const renamableFactories = new WeakMap<object, (name: string) => Plugin>();
+
+/** What a {@link PluginSpecResolver} knows about where a value comes from. */
+export interface PluginSpecResolveContext {
+  /**
+   * The name for a function plugin whose function has no name (an inline arrow): the name of its export, or of
+   * its index entry.
+   */
+  fallbackName?: string;
+  /** Where the value comes from, for the error message (`./dist/s3.js#s3`). */
+  source?: string;
+}
+
+/**
+ * Turns a module's export into a {@link PluginSpec} (plux's `PluginSpecResolver`): a `PluginSpec` as it is, a
+ * concrete `Plugin` class as `new PluginSpec(ns, name, Class)`, a `plugin()` function as its `pluginSpec`. Discovery
+ * and the {@link PluginManager} both see plugins through it.
+ *
+ * A host that accepts its own plugin shapes subclasses it and hands it to its managers (`specResolver`) and to
+ * discovery (`discoverPlugins({ specResolver })`), so the indexes and the runtime agree on what a plugin is.
+ *
+ * @example
+ * ```ts
+ * class RouteResolver extends PluginSpecResolver {
+ *   override resolve(source: unknown, context?: PluginSpecResolveContext): PluginSpec {
+ *     if (isRoute(source)) return new PluginSpec('acme.routes', source.path, () => new RoutePlugin(source));
+ *     return super.resolve(source, context);
+ *   }
+ * }
+ * new PluginManager('acme.routes', { specResolver: new RouteResolver() });
+ * ```
+ */
+export class PluginSpecResolver {
+  /**
+   * The spec of `source`.
+   *
+   * @throws PluginException when `source` is not a `PluginSpec`, a concrete `Plugin` class or a `plugin()` function.
+   */
+  resolve(source: unknown, context: PluginSpecResolveContext = {}): PluginSpec {
+    const spec = toPluginSpec(source, context.fallbackName);
+    if (spec) return spec;
+    const where = context.source ? `${context.source}: ` : '';
+    const hint = isPluginClass(source)
+      ? 'a Plugin class needs both static namespace and static pluginName'
+      : 'expected a PluginSpec, a Plugin class or a plugin() function';
+    throw new PluginException(`${where}cannot resolve ${describe(source)} to a plugin: ${hint}`);
+  }
+}
+
+/**
+ * What the default {@link PluginSpecResolver} makes of `value`, or `undefined` when it is not a plugin (abstract
+ * bases included).
  *
  * @param fallbackName the name for a function plugin whose function has no name (an inline arrow): its export name.
  */
@@ -127,7 +199,10 @@ export function toPluginSpec(value: unknown, fallbackName?: string): PluginSpec 
   if (isPluginSpec(value)) return value;
   if (isFunctionPlugin(value)) {
     const spec = value.pluginSpec;
-    if (spec.name === '' && fallbackName) return new PluginSpec(spec.namespace, fallbackName, spec.factory);
+    if (spec.name === '' && fallbackName) {
+      const create = renamableFactories.get(spec.factory);
+      return new PluginSpec(spec.namespace, fallbackName, create ? () => create(fallbackName) : spec.factory);
+    }
     return spec.name === '' ? undefined : spec;
   }
   if (isPluginClass(value)) {
@@ -144,15 +219,12 @@ export function toPluginSpec(value: unknown, fallbackName?: string): PluginSpec 
  *
  * @throws PluginException when `value` is not a `PluginSpec`, a concrete `Plugin` class or a `plugin()` function.
  */
-export function resolvePluginSpec(value: unknown, options: { fallbackName?: string; source?: string } = {}) {
-  const spec = toPluginSpec(value, options.fallbackName);
-  if (spec) return spec;
-  const where = options.source ? `${options.source}: ` : '';
-  const hint = isPluginClass(value)
-    ? 'a Plugin class needs both static namespace and static pluginName'
-    : 'expected a PluginSpec, a Plugin class or a plugin() function';
-  throw new PluginException(`${where}cannot resolve ${describe(value)} to a plugin: ${hint}`);
+export function resolvePluginSpec(value: unknown, options: PluginSpecResolveContext = {}): PluginSpec {
+  return defaultSpecResolver.resolve(value, options);
 }
+
+/** The resolver of managers and discovery that are given none. */
+export const defaultSpecResolver = new PluginSpecResolver();
 
 /**
  * Creates the plugin a spec describes: a `Plugin` class (or any class) with `new`, any other function called.

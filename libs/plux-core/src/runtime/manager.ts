@@ -2,7 +2,16 @@ import type { EntryPoint, PluginFinder } from '../core/entry-point.js';
 import { isPluginError, PluginDisabled, PluginException, pluginNotFound } from '../core/errors.js';
 import type { LifecycleHook, PluginLifecycleListener } from '../core/listener.js';
 import { log } from '../core/log.js';
-import { createPlugin, describe, isPluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
+import {
+  createPlugin,
+  defaultSpecResolver,
+  describe,
+  isPluginSpec,
+  type Plugin,
+  type PluginSpec,
+  type PluginSpecResolver,
+} from '../core/plugin.js';
+import type { NamespaceArgument, NamespacePlugin, PluginName, RegisteredPlugin } from '../core/registry.js';
 import { Container, type PluginContainer } from './container.js';
 import { findDisabledRule } from './disabled.js';
 import { globalPluginFilter, type PluginFilter } from './filter.js';
@@ -24,6 +33,11 @@ export interface PluginManagerOptions {
   filters?: PluginFilter[];
   /** Where package resolution starts; default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Turns each entry point's export into a spec (plux's `spec_resolver`); default: a {@link PluginSpecResolver}.
+   * Give a subclass to accept plugin shapes of your own.
+   */
+  specResolver?: PluginSpecResolver;
 }
 
 /** Options of {@link PluginManager.loadAll}. */
@@ -47,24 +61,31 @@ export interface LoadAllOptions {
  * console.log(services.listNames());       // ['dynamodb', 's3'] — nothing imported yet
  * const s3 = await services.load('s3');    // imports s3's module, creates and loads the plugin
  * ```
+ *
+ * With the `PluginRegistry` augmented (`plux types`), the namespace alone gives the types: in
+ * `new PluginManager('acme.services')`, `load('s3')` resolves to the S3 plugin's own type, `listNames()` to the
+ * registered names, and an unknown namespace or name does not compile. `N` is the namespace when it is registered,
+ * else `string`; a function that takes any manager declares `PluginManager<P, any>`.
  */
-export class PluginManager<P extends Plugin = Plugin> {
-  readonly namespace: string;
+export class PluginManager<P extends Plugin = Plugin, N extends string = string> {
+  readonly namespace: N;
   readonly loadArgs: unknown[];
   readonly listeners: PluginLifecycleListener[];
   readonly filters: PluginFilter[];
   readonly finder: PluginFinder;
+  readonly specResolver: PluginSpecResolver;
   #containers?: Map<string, Container<P>>;
   /** One import per module, shared by the plugins it holds. */
   readonly #modules = new Map<string, Promise<ModuleOutcome>>();
 
-  constructor(namespace: string, options: PluginManagerOptions = {}) {
-    this.namespace = namespace;
+  constructor(namespace: NamespaceArgument<N>, options: PluginManagerOptions = {}) {
+    this.namespace = namespace as N;
     this.loadArgs = options.loadArgs ?? [];
     const { listeners = [] } = options;
     this.listeners = Array.isArray(listeners) ? [...listeners] : [listeners];
     this.filters = options.filters ?? [globalPluginFilter];
     this.finder = options.finder ?? IndexPluginFinder.forCwd(options.cwd);
+    this.specResolver = options.specResolver ?? defaultSpecResolver;
   }
 
   /** Adds a listener notified of the lifecycle steps from now on. */
@@ -73,8 +94,8 @@ export class PluginManager<P extends Plugin = Plugin> {
   }
 
   /** The names of the namespace's plugins, from the indexes only: imports no plugin module. */
-  listNames(): string[] {
-    return [...this.#index().keys()];
+  listNames(): PluginName<N>[] {
+    return [...this.#index().keys()] as PluginName<N>[];
   }
 
   /** Whether the namespace has a plugin of that name; imports nothing. */
@@ -88,17 +109,17 @@ export class PluginManager<P extends Plugin = Plugin> {
   }
 
   /** The containers of the namespace's plugins, in listing order. */
-  listContainers(): PluginContainer<P>[] {
-    return [...this.#index().values()];
+  listContainers(): PluginContainer<NamespacePlugin<P, N>>[] {
+    return [...this.#index().values()] as PluginContainer<NamespacePlugin<P, N>>[];
   }
 
   /** @throws PluginNotFound when the namespace has no plugin of that name. */
-  getContainer(name: string): PluginContainer<P> {
-    return this.#require(name);
+  getContainer<K extends PluginName<N>>(name: K): PluginContainer<RegisteredPlugin<P, N, K>> {
+    return this.#require(name) as PluginContainer<RegisteredPlugin<P, N, K>>;
   }
 
   /** @throws PluginNotFound when the namespace has no plugin of that name. */
-  isLoaded(name: string): boolean {
+  isLoaded(name: PluginName<N>): boolean {
     return this.#require(name).isLoaded;
   }
 
@@ -110,6 +131,7 @@ export class PluginManager<P extends Plugin = Plugin> {
    * @throws PluginDisabled when a filter, `shouldLoad()`, a listener or `PLUX_DISABLED` disabled it (every time).
    * @throws the import, factory or `load` error, also recorded on the container (every time).
    */
+  load<K extends PluginName<N>>(name: K): Promise<RegisteredPlugin<P, N, K>>;
   load(name: string): Promise<P> {
     let container: Container<P>;
     try {
@@ -133,6 +155,7 @@ export class PluginManager<P extends Plugin = Plugin> {
    * Loads every plugin of the namespace that is not disabled and returns those that loaded, in listing order.
    * A plugin that fails is logged and skipped, unless `propagateExceptions` is set.
    */
+  loadAll(options?: LoadAllOptions): Promise<NamespacePlugin<P, N>[]>;
   async loadAll(options: LoadAllOptions = {}): Promise<P[]> {
     const containers = [...this.#index().values()];
     const loaded = new Array<P | undefined>(containers.length);
@@ -143,7 +166,7 @@ export class PluginManager<P extends Plugin = Plugin> {
         const i = next++;
         const container = containers[i]!;
         try {
-          loaded[i] = await this.load(container.name);
+          loaded[i] = await (this as unknown as PluginManager<P>).load(container.name);
         } catch (error) {
           if (isPluginError(error, 'PluginDisabled')) {
             log.debug(String((error as Error).message));
@@ -164,6 +187,7 @@ export class PluginManager<P extends Plugin = Plugin> {
   }
 
   /** Resolves (imports) every plugin of the namespace and returns the specs that resolved. */
+  listPluginSpecs(): Promise<PluginSpec<NamespacePlugin<P, N>>[]>;
   async listPluginSpecs(): Promise<PluginSpec<P>[]> {
     const specs: PluginSpec<P>[] = [];
     for (const container of this.#index().values()) {
@@ -312,7 +336,7 @@ export class PluginManager<P extends Plugin = Plugin> {
     container.resolving = (async () => {
       let spec: PluginSpec<P>;
       try {
-        spec = specFromModule<P>(entryPoint, await this.#importModule(entryPoint));
+        spec = specFromModule<P>(entryPoint, await this.#importModule(entryPoint), this.specResolver);
       } catch (error) {
         container.resolveError = error;
         await this.#fire('onResolveException', this.namespace, entryPoint, error);
@@ -373,7 +397,8 @@ export class PluginManager<P extends Plugin = Plugin> {
 }
 
 function isPluginLike(value: unknown): value is Plugin {
-  if (typeof value !== 'object' || value === null) return false;
+  // a FunctionPlugin is a function
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
   const { shouldLoad, load } = value as Partial<Plugin>;
   return typeof shouldLoad === 'function' && typeof load === 'function';
 }

@@ -4,7 +4,12 @@ import { pathToFileURL } from 'node:url';
 
 import type { EntryPoint } from '../core/entry-point.js';
 import { PluginException } from '../core/errors.js';
-import { resolvePluginSpec, type Plugin, type PluginSpec } from '../core/plugin.js';
+import {
+  defaultSpecResolver,
+  type Plugin,
+  type PluginSpec,
+  type PluginSpecResolver,
+} from '../core/plugin.js';
 import { nxDiscoverCommand } from './nx-hint.js';
 
 /** What importing one module gave: its exports, or why there are none. Never a rejection. */
@@ -34,6 +39,7 @@ export async function importModule(module: string, root: string | undefined): Pr
 export function specFromModule<P extends Plugin>(
   entryPoint: EntryPoint,
   outcome: ModuleOutcome,
+  resolver: PluginSpecResolver = defaultSpecResolver,
 ): PluginSpec<P> {
   const { namespace, name, module, value, distribution } = entryPoint;
   const where = distribution
@@ -80,7 +86,7 @@ export function specFromModule<P extends Plugin>(
   }
   let spec: PluginSpec<P>;
   try {
-    spec = resolvePluginSpec(outcome.exports[entryPoint.export], { fallbackName: name }) as PluginSpec<P>;
+    spec = resolver.resolve(outcome.exports[entryPoint.export], { fallbackName: name }) as PluginSpec<P>;
   } catch (cause) {
     throw fail(
       `cannot resolve plugin ${namespace}:${name}: export "${entryPoint.export}" of ${module} (${where}) is not a plugin: ` +

@@ -3,8 +3,8 @@
  *
  * Differences from plux, where DESIGN.md wins:
  * - `plugin(options, fn)` instead of the `@plugin(...)` decorator; `shouldLoad` instead of `should_load`.
- * - the loaded plugin is a `FunctionPlugin`: it is not itself callable (plux's is); `call(...)` calls the function,
- *   and the plugin's name is on its spec/container (plux's plugin instance has `.name`).
+ * - the loaded plugin is a `FunctionPlugin` and, as plux's (`__call__`), callable like its function; `call(...)`
+ *   does the same. It carries `namespace` and `name`, as plux's does.
  * - plux monkeypatches the module function `load_condition`; ES module exports are read-only to importers, so the
  *   sample module keeps its condition on a mutable object.
  */
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   FunctionPlugin,
+  Plugin,
   PluginDisabled,
   PluginManager,
   plugin,
@@ -28,6 +29,12 @@ function samplePluginFinder() {
 }
 
 afterAll(removeTempDirs);
+
+/** The brand another copy of `@plux/core` recognises a plugin instance by: its class carries it. */
+function isPluginInstanceBranded(value: unknown): boolean {
+  const ctor = (value as { constructor?: Record<symbol, unknown> }).constructor;
+  return ctor?.[Symbol.for('plux.Plugin')] === true;
+}
 
 describe('plugin() function plugins (plux test_function_plugin.py)', () => {
   afterEach(() => {
@@ -48,8 +55,26 @@ describe('plugin() function plugins (plux test_function_plugin.py)', () => {
     expect(plugin3).toBeInstanceOf(FunctionPlugin);
 
     // plux calls the plugins directly: `plugin_3() == "foobar"`
+    expect(plugin3!()).toBe('foobar');
+    expect(plugin4!()).toBe('another');
     expect(plugin3?.call()).toBe('foobar');
     expect(plugin4?.call()).toBe('another');
+  });
+
+  it('a loaded function plugin is callable and carries its namespace and name (FunctionPlugin.__call__)', async () => {
+    const manager = new PluginManager<FunctionPlugin<() => string>>('namespace_3', {
+      finder: samplePluginFinder(),
+    });
+
+    const plugin3 = await manager.load('plugin_3');
+    expect(typeof plugin3).toBe('function');
+    expect(plugin3()).toBe('foobar');
+    expect(plugin3.namespace).toBe('namespace_3');
+    expect(plugin3.name).toBe('plugin_3');
+    expect(plugin3.fn()).toBe('foobar');
+    expect(plugin3).toBeInstanceOf(FunctionPlugin);
+    expect(plugin3).toBeInstanceOf(Plugin);
+    expect(isPluginInstanceBranded(plugin3)).toBe(true);
   });
 
   it('disables function plugins whose load condition is false (test_load_functional_plugins_with_load_condition_false)', async () => {
@@ -155,6 +180,9 @@ describe('plugin() beyond the plux tests', () => {
 
     const greet = await manager.load('greet');
     expect(greet.call('plux')).toBe('hello plux');
+    expect(greet('world')).toBe('hello world');
+    expect(greet.name).toBe('greet');
+    expect(greet.namespace).toBe('ns.arrows');
     expect(manager.getContainer('greet').spec?.name).toBe('greet');
   });
 });

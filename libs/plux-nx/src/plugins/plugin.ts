@@ -11,6 +11,7 @@ import { dirname, join, posix } from 'node:path';
 import type * as NxPackageJson from 'nx/src/plugins/package-json';
 import type { DiscoverExecutorSchema } from '../executors/discover/schema';
 import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../utils/plux-packages';
+import { withTypesTarget } from './types-target';
 
 /** Options of the `@plux/nx` plugin in nx.json (`"plugins": [{ "plugin": "@plux/nx", "options": { … } }]`). */
 export interface PluxPluginOptions {
@@ -51,7 +52,14 @@ export const createNodes: CreateNodes<PluxPluginOptions> = [
     const projectFiles = files.filter(isProject);
     const pluxPackages = pluxPackageNames(context.workspaceRoot, projectFiles);
     return createNodesFromFiles(
-      (file, opts, ctx) => createNodesForPackageJson(file, opts ?? {}, ctx, packages, pluxPackages),
+      (file, opts, ctx) =>
+        withTypesTarget(
+          createNodesForPackageJson(file, opts ?? {}, ctx, packages, pluxPackages),
+          file,
+          opts ?? {},
+          ctx,
+          packages.core,
+        ),
       projectFiles,
       options,
       context,

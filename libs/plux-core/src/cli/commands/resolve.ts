@@ -7,7 +7,8 @@ import { describeError, EXIT, formatTable, paletteFor, Reporter, UsageError, typ
 /** One row of `plux resolve --json`. */
 export interface ResolvedPlugin {
   name: string;
-  state: 'loaded' | 'disabled' | 'error';
+  /** `resolved` without `--load`; `loaded` or `disabled` with it; `error` when a step failed. */
+  state: 'resolved' | 'loaded' | 'disabled' | 'error';
   /** `name@version` of the providing package, when known. */
   package: string | null;
   /** Why the plugin is disabled. */
@@ -16,6 +17,8 @@ export interface ResolvedPlugin {
   stage?: 'resolve' | 'init' | 'load';
   /** The error, as `Name: message`. */
   error?: string;
+  /** The resolved spec, as `PluginSpec(<ns>:<name> = <factory>)` (plux prints the spec the same way). */
+  spec?: string;
 }
 
 export const resolveCommand = defineCommand({
@@ -23,22 +26,27 @@ export const resolveCommand = defineCommand({
   maxPositionals: 0,
   options: {
     namespace: { type: 'string', short: 'n' },
+    load: { type: 'boolean' },
     json: { type: 'boolean' },
     cwd: { type: 'string' },
   },
-  help: `Usage: plux resolve --namespace <ns> [--json]
+  help: `Usage: plux resolve --namespace <ns> [--load] [--json]
 
-Load every plugin of a namespace through a PluginManager, as an application would (without load
-arguments), and report each one's state: loaded, disabled with its reason, or error with its message.
-This imports the plugins' modules and runs their load(): it runs their code.
+Resolve every plugin of a namespace, as plux's resolve does: import its module and turn its export into a
+PluginSpec, then print the spec. Nothing is created or loaded. This imports the plugins' modules: it runs
+their top-level code.
+
+With --load, also create and load each plugin through a PluginManager, as an application would (without
+load arguments), and report its state: loaded, disabled with its reason, or error with its message.
 
 Options:
   -n, --namespace <ns>  the namespace (required)
+  --load                also create and load each plugin (runs its constructor, shouldLoad and load)
   --json                print a JSON array instead of a table
   --cwd <dir>           resolve from this folder instead of the current one
   -h, --help            show this help
 
-Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad usage.
+Exit codes: 0 every plugin resolved (with --load: loaded or is disabled), 1 at least one failed, 2 bad usage.
 `,
   async run({ values }, io) {
     if (values.namespace === undefined) throw new UsageError('--namespace is required');
@@ -46,11 +54,17 @@ Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad u
     const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
     const manager = new PluginManager(values.namespace, { cwd });
     const results: ResolvedPlugin[] = [];
+    if (!values.load) {
+      // imports each module and resolves each export; a failure is recorded on its container
+      await manager.listPluginSpecs();
+    }
     for (const name of manager.listNames()) {
-      try {
-        await manager.load(name);
-      } catch {
-        // The container holds the state and the error; every state is reported below.
+      if (values.load) {
+        try {
+          await manager.load(name);
+        } catch {
+          // The container holds the state and the error; every state is reported below.
+        }
       }
       results.push(describeContainer(manager.getContainer(name)));
     }
@@ -61,12 +75,23 @@ Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad u
       report.info(`no plugins in namespace ${values.namespace} visible from ${cwd}`);
     } else {
       const palette = paletteFor(io);
-      const paint = { loaded: palette.green, disabled: palette.yellow, error: palette.red };
+      const paint = {
+        resolved: palette.green,
+        loaded: palette.green,
+        disabled: palette.yellow,
+        error: palette.red,
+      };
       const rows = results.map((r): Cell[] => [
         r.name,
         { text: r.state, paint: paint[r.state] },
         r.package ?? '?',
-        r.state === 'disabled' ? (r.reason ?? '') : r.state === 'error' ? `${r.stage}: ${r.error}` : '',
+        r.state === 'disabled'
+          ? (r.reason ?? '')
+          : r.state === 'error'
+            ? `${r.stage}: ${r.error}`
+            : r.state === 'resolved'
+              ? (r.spec ?? '')
+              : '',
       ]);
       io.stdout.write(formatTable(['NAME', 'STATE', 'PACKAGE', 'DETAIL'], rows, palette));
     }
@@ -81,7 +106,8 @@ Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad u
   },
 });
 
-function describeContainer(container: PluginContainer): ResolvedPlugin {
+/** The state of a container as `plux resolve` reports it. */
+export function describeContainer(container: PluginContainer): ResolvedPlugin {
   const dist = container.distribution ?? container.entryPoint?.distribution;
   const base = { name: container.name, package: dist ? `${dist.name}@${dist.version}` : null };
   if (container.isDisabled) return { ...base, state: 'disabled', reason: container.disabledReason ?? '' };
@@ -95,5 +121,8 @@ function describeContainer(container: PluginContainer): ResolvedPlugin {
           : undefined;
   if (failure) return { ...base, state: 'error', stage: failure.stage, error: describeError(failure.error) };
   if (container.isLoaded) return { ...base, state: 'loaded' };
+  if (container.isResolved && container.spec) {
+    return { ...base, state: 'resolved', spec: String(container.spec) };
+  }
   return { ...base, state: 'error', error: 'the plugin did not load, and no error was recorded' };
 }

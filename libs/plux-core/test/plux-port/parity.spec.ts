@@ -1,0 +1,183 @@
+/**
+ * The parts of plux's public API beyond its own tests: `CompositePluginLifecycleListener.add_listener`, the public
+ * `PluginSpecResolver` (plux ≥ 1.4) and where it is injected, and `__version__`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { discoverPlugins } from '../../src/build/index.js';
+import {
+  CompositePluginLifecycleListener,
+  Plugin,
+  PluginException,
+  PluginManager,
+  PluginSpec,
+  PluginSpecResolver,
+  plugin,
+  version,
+  type PluginSpecResolveContext,
+} from '../../src/index.js';
+import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
+import { CORE_SRC_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+import { SimplePlugin } from './sample-plugins.js';
+
+afterAll(removeTempDirs);
+
+const NS = 'test.parity';
+
+describe('CompositePluginLifecycleListener.addListener (plux add_listener)', () => {
+  it('a listener added after construction receives the hooks fired from then on, after the others', async () => {
+    const calls: string[] = [];
+    const first = { onInitAfter: () => void calls.push('first') };
+    const composite = new CompositePluginLifecycleListener([first]);
+    const manager = new PluginManager(NS, {
+      finder: new StaticPluginFinder([
+        new PluginSpec(NS, 'one', GoodPlugin),
+        new PluginSpec(NS, 'two', GoodPlugin),
+      ]),
+      listeners: composite,
+    });
+    await manager.load('one');
+    const added = createMockListener();
+    composite.addListener(added);
+    composite.addListener({ onInitAfter: () => void calls.push('last') });
+    await manager.load('two');
+
+    expect(composite.listeners).toHaveLength(3);
+    expect(calls).toEqual(['first', 'first', 'last']);
+    expect(added.onInitAfter).toHaveBeenCalledTimes(1);
+    expect(added.onLoadAfter).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('PluginSpecResolver (plux core.plugin.PluginSpecResolver)', () => {
+  const resolver = new PluginSpecResolver();
+
+  it('takes a spec as it is, a Plugin class as a spec of the class, a plugin() function as its spec', () => {
+    const spec = new PluginSpec(NS, 'as-is', GoodPlugin);
+    expect(resolver.resolve(spec)).toBe(spec);
+
+    const fromClass = resolver.resolve(SimplePlugin);
+    expect([fromClass.namespace, fromClass.name, fromClass.factory]).toEqual([
+      'namespace_2',
+      'simple',
+      SimplePlugin,
+    ]);
+
+    const hello = plugin({ namespace: NS }, function hello() {
+      return 'hi';
+    });
+    expect(resolver.resolve(hello)).toBe(hello.pluginSpec);
+  });
+
+  it('raises for anything else, naming the source (plux raises ValueError)', () => {
+    expect(() => resolver.resolve(42, { source: './dist/x.js#answer' })).toThrow(PluginException);
+    expect(() => resolver.resolve({}, { source: './dist/x.js#obj' })).toThrow(
+      /\.\/dist\/x\.js#obj: cannot resolve an object \(Object\) to a plugin/,
+    );
+    abstract class AbstractBase extends Plugin {
+      static override namespace = NS;
+    }
+    expect(() => resolver.resolve(AbstractBase)).toThrow(/needs both static namespace and static pluginName/);
+  });
+
+  it('names an inline arrow after the fallback name, and its plugin carries that name', async () => {
+    const arrow = plugin({ namespace: NS }, () => 'arrow');
+    const spec = resolver.resolve(arrow, { fallbackName: 'exported' });
+    expect(spec.name).toBe('exported');
+    const created = (await (spec.factory as unknown as () => Promise<{ name: string }>)()) as {
+      name: string;
+    };
+    expect(created.name).toBe('exported');
+  });
+});
+
+/** A host's own plugin shape: a plain object `{ route, handle }`, made a plugin by the host's resolver. */
+class RoutePlugin extends Plugin {
+  constructor(readonly route: { route: string; handle(): string }) {
+    super();
+  }
+}
+
+class RouteResolver extends PluginSpecResolver {
+  override resolve(source: unknown, context?: PluginSpecResolveContext): PluginSpec {
+    if (typeof source === 'object' && source !== null && 'route' in source && 'handle' in source) {
+      const route = source as { route: string; handle(): string };
+      return new PluginSpec('test.routes', route.route, () => new RoutePlugin(route));
+    }
+    return super.resolve(source, context);
+  }
+}
+
+describe('an injected PluginSpecResolver', () => {
+  const root = writePackage(
+    { name: '@parity/routes', version: '1.0.0', type: 'module', main: './dist/index.js' },
+    {
+      'dist/index.js': [
+        `import { PluginSpec, Plugin } from ${JSON.stringify(CORE_SRC_URL)};`,
+        `export const health = { route: 'health', handle: () => 'ok' };`,
+        `class Version extends Plugin { static namespace = 'test.routes'; static pluginName = 'version'; }`,
+        `export { Version };`,
+      ].join('\n'),
+    },
+  );
+
+  it("lets a manager accept the host's own plugin shape from an entry point (plux's spec_resolver)", async () => {
+    const finder = new StaticPluginFinder([
+      entryPointOf(root, {
+        namespace: 'test.routes',
+        name: 'health',
+        module: './dist/index.js',
+        export: 'health',
+      }),
+      entryPointOf(root, {
+        namespace: 'test.routes',
+        name: 'version',
+        module: './dist/index.js',
+        export: 'Version',
+      }),
+    ]);
+    const manager = new PluginManager<RoutePlugin>('test.routes', {
+      finder,
+      specResolver: new RouteResolver(),
+    });
+    const health = await manager.load('health');
+    expect(health).toBeInstanceOf(RoutePlugin);
+    expect(health.route.handle()).toBe('ok');
+    // the shapes the default resolver knows still resolve through super.resolve
+    await expect(manager.load('version')).resolves.toBeInstanceOf(Plugin);
+
+    const plain = new PluginManager('test.routes', { finder });
+    await expect(plain.load('health')).rejects.toThrow(/export "health" .* is not a plugin/);
+  });
+
+  it('lets discovery index those shapes, so the index and the managers agree', async () => {
+    const withResolver = await discoverPlugins({ root, specResolver: new RouteResolver() });
+    expect(withResolver.plugins.map((p) => `${p.namespace}:${p.name}#${p.export}`)).toEqual([
+      'test.routes:health#health',
+      'test.routes:version#Version',
+    ]);
+    const without = await discoverPlugins({ root });
+    expect(without.plugins.map((p) => p.name)).toEqual(['version']);
+  });
+});
+
+describe('version (plux __version__)', () => {
+  it("is @plux/core's package.json version, written in at build time", () => {
+    const packageJson = JSON.parse(
+      fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'),
+    ) as { version: string };
+    expect(version).toBe(packageJson.version);
+  });
+
+  it('the built package carries it in its code, without reading package.json', () => {
+    const dist = path.resolve(import.meta.dirname, '../../dist');
+    const chunks = fs.readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.js'));
+    const code = [path.join(dist, 'index.js'), ...chunks.map((f) => path.join(dist, 'chunks', f))]
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
+    expect(code).not.toContain('__PLUX_VERSION__');
+    expect(code).toContain(JSON.stringify(version));
+  });
+});

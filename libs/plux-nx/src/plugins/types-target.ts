@@ -1,0 +1,120 @@
+import type { CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PackageLocation } from '../utils/plux-packages';
+
+/** The target name of the typed-namespaces target unless nx.json's plugin options say otherwise. */
+export const DEFAULT_TYPES_TARGET_NAME = 'plux-types';
+
+/** Where `plux types` writes, relative to the project root (its default). */
+export const TYPES_OUTPUT = 'src/plux-registry.d.ts';
+
+/** The plugin options this target reads (`"options": { "typesTargetName": "plux-types" }`; `false` turns it off). */
+export interface PluxTypesOptions {
+  /** Name of the inferred target that writes the project's `PluginRegistry` types; `false` infers none. */
+  typesTargetName?: string | false;
+  /** Name of the discover target whose indexes the types are made from. Default `plux-discover`. */
+  targetName?: string;
+}
+
+const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
+
+/**
+ * Adds the `plux-types` target to the nodes inferred for one package.json, when the project uses `@plux/core` (a
+ * dependency, dev or peer dependency) and is not `@plux/core` itself: `plux types`, cached, which writes the
+ * project's `src/plux-registry.d.ts` from the indexes visible to it, so `new PluginManager('ns')` is typed by the
+ * plugins the workspace and its installed packages declare.
+ *
+ * Its inputs are what the registry is made from: the indexes its dependencies' `plux-discover` tasks write (they
+ * run first), its dependencies' files (package.json with its `exports` map, committed indexes, declarations),
+ * the project's own package.json and index, the lockfile (installed packages and their indexes), and `@plux/core`.
+ */
+export function withTypesTarget(
+  result: CreateNodesResult,
+  file: string,
+  options: PluxTypesOptions,
+  context: CreateNodesContext,
+  core: PackageLocation,
+): CreateNodesResult {
+  if (options.typesTargetName === false) return result;
+  const pkg = readJson(join(context.workspaceRoot, file));
+  if (!pkg || !usesPluxCore(pkg)) return result;
+  const projectRoot = dirname(file);
+  const name = options.typesTargetName ?? DEFAULT_TYPES_TARGET_NAME;
+  const existing = result.projects?.[projectRoot];
+  return {
+    ...result,
+    projects: {
+      ...result.projects,
+      [projectRoot]: {
+        ...existing,
+        targets: { ...existing?.targets, [name]: inferTypesTarget(options, context, core) },
+      },
+    },
+  };
+}
+
+/** The `plux-types` target of a project that uses `@plux/core`. */
+export function inferTypesTarget(
+  options: PluxTypesOptions,
+  context: CreateNodesContext,
+  core: PackageLocation,
+): TargetConfiguration {
+  const discover = options.targetName ?? 'plux-discover';
+  const dependencyInput = context.nxJsonConfiguration?.namedInputs?.['production']
+    ? '^production'
+    : '^default';
+  const inputs: NonNullable<TargetConfiguration['inputs']> = [
+    '{projectRoot}/package.json',
+    '{projectRoot}/plux.json',
+    // the indexes are gitignored build output: the discover tasks' outputs are what Nx can hash
+    { dependentTasksOutputFiles: '**/plux.json', transitive: true },
+    dependencyInput,
+    ...LOCKFILES.map((lockfile) => `{workspaceRoot}/${lockfile}`),
+  ];
+  if (core.workspacePath !== undefined) {
+    const base = `{workspaceRoot}/${core.workspacePath}`;
+    inputs.push(`${base}/src/**/*`, `!${base}/src/**/*.spec.ts`, `${base}/package.json`);
+  } else if (core.inLockfile) {
+    inputs.push({ externalDependencies: ['@plux/core'] });
+  }
+  const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [discover, `^${discover}`];
+  if (core.workspacePath !== undefined && core.root) {
+    // the command runs the built @plux/core of this workspace
+    const coreName = readJson(join(core.root, 'project.json'))?.['name'];
+    dependsOn.push({ projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' });
+  }
+  return {
+    command: 'plux types',
+    options: { cwd: '{projectRoot}' },
+    cache: true,
+    // Nx skips the entries a project lacks: a consumer without an index of its own has no plux-discover
+    dependsOn,
+    inputs,
+    outputs: [`{projectRoot}/${TYPES_OUTPUT}`],
+    metadata: {
+      technologies: ['plux'],
+      description:
+        'Write the PluginRegistry types of every plugin visible to this project (typed namespaces)',
+      help: { command: 'npx plux types --help', example: { args: ['--check'] } },
+    },
+  };
+}
+
+function usesPluxCore(pkg: Record<string, unknown>): boolean {
+  if (pkg['name'] === '@plux/core' || pkg['name'] === '@plux/nx') return false;
+  return ['dependencies', 'devDependencies', 'peerDependencies'].some((field) => {
+    const deps = pkg[field];
+    return typeof deps === 'object' && deps !== null && Object.hasOwn(deps, '@plux/core');
+  });
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
