@@ -4,8 +4,8 @@ export default defineProject({
   test: {
     name: 'bench',
     include: ['bench.spec.ts'],
-    // The spec runs `npm run bench -- --quick` once: a compile and a few hundred short processes.
-    testTimeout: 240_000,
-    hookTimeout: 240_000,
+    // The spec runs `npm run bench -- --quick` once: a compile, a few hundred short processes and ~10 nx runs.
+    testTimeout: 480_000,
+    hookTimeout: 480_000,
   },
 });

@@ -47,6 +47,9 @@ export interface PairOptions {
   onSample?: (sample: Sample) => void;
 }
 
+/** What a command run under `/usr/bin/time -f '<marker>%M'` prints before its peak RSS in KiB. */
+export const MAX_RSS_MARKER = 'PLUX_BENCH_MAXRSS_KB=';
+
 const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url));
 
 /**
@@ -101,7 +104,13 @@ export function runCase(
     throw new BenchError(`${c.label}: the output does not match ${String(c.expectOutput)}:\n${output}`);
   }
   const output = `${child.stdout}${child.stderr}`;
-  if (c.run.kind === 'command') return { ms: wallMs, output };
+  if (c.run.kind === 'command') {
+    // A command run under GNU time reports its peak RSS; keep it like a child case's.
+    const rssKb = new RegExp(`${MAX_RSS_MARKER}(\\d+)`).exec(output)?.[1];
+    if (rssKb === undefined) return { ms: wallMs, output };
+    const result: CaseResult = { ms: wallMs, cpuMs: NaN, rssKb: Number(rssKb), count: 0, correct: true };
+    return { ms: wallMs, result, output };
+  }
   const lastLine = child.stdout.trim().split('\n').pop() ?? '';
   let result: CaseResult;
   try {
