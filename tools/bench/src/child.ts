@@ -22,8 +22,7 @@ export type CaseArgs =
   | { case: 'list'; manifest: string; namespace: string; cache: boolean; loadOne?: boolean }
   | { case: 'load-all'; manifest: string; namespace: string }
   | { case: 'import-new'; manifest: string; namespace: string }
-  | { case: 'load-warm'; manifest: string; namespace: string; all: boolean }
-  | { case: 'import-warm'; manifest: string; namespace: string }
+  | { case: 'load-warm'; manifest: string; namespace: string; mode: 'load' | 'load-all' | 'plain' }
   | { case: 'discover'; manifest: string }
   | { case: 'import-modules'; manifest: string; parallel?: boolean };
 
@@ -142,43 +141,34 @@ const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) =
   },
 
   /**
-   * R7 / R8: with the module loader and plux's load path warm (one plugin of another namespace loaded first,
-   * untimed), `load(name)` of one plugin from each of the namespace's modules, one after another (R7), or
-   * `loadAll()` of the namespace (R8).
+   * R7 / R8: `load(name)` of one plugin from each of the namespace's modules, one after another (R7), or
+   * `loadAll()` of the namespace (R8), or — the baseline, `plain` — `import()` of those modules one after another.
+   * Both sides reach the same state first, untimed: `@plux/core` imported, one plugin of another namespace loaded
+   * through plux (so the module loader and plux's load path have run), the namespace's names listed. Only the
+   * timed step differs.
    */
-  async 'load-warm'({ manifest, namespace, all }) {
+  async 'load-warm'({ manifest, namespace, mode }) {
     const fixture = readJson<RuntimeFixture>(manifest);
     const core = await importFrom<PluxCore>(fixture.root, '@plux/core');
-    const { warmNamespace, warmName } = warmUpTarget(fixture, namespace);
-    await new core.PluginManager(warmNamespace, { cwd: fixture.root }).load(warmName);
+    const [warmNamespace, warm] = Object.entries(fixture.namespaces).find(([ns]) => ns !== namespace)!;
+    await new core.PluginManager(warmNamespace, { cwd: fixture.root }).load(warm.modules[0]!.names[0]!);
     const manager = new core.PluginManager(namespace, { cwd: fixture.root });
     const modules = fixture.namespaces[namespace]?.modules ?? [];
     const listed = manager.listNames().length;
     const timer = startTimer();
-    let count: number;
-    if (all) {
+    let count = 0;
+    if (mode === 'load-all') {
       count = (await manager.loadAll({ propagateExceptions: true })).length;
+    } else if (mode === 'load') {
+      for (const { names } of modules) count += (await manager.load(names[0]!)) ? 1 : 0;
     } else {
-      for (const { names } of modules) await manager.load(names[0]!);
-      count = modules.length;
+      for (const { file } of modules) count += (await import(pathToFileURL(file).href)) ? 1 : 0;
     }
     const span = timer.stop();
-    const expected = all ? (fixture.namespaces[namespace]?.names.length ?? -1) : modules.length;
+    const expected =
+      mode === 'load-all' ? (fixture.namespaces[namespace]?.names.length ?? -1) : modules.length;
     const correct = listed > 0 && count === expected && importRecord().length === modules.length + 1;
     return result(span, count, correct);
-  },
-
-  /** R7's and R8's baseline: the same warm-up by a plain `import()`, then `import()` of each module in turn. */
-  async 'import-warm'({ manifest, namespace }) {
-    const fixture = readJson<RuntimeFixture>(manifest);
-    await importFrom(fixture.root, '@plux/core');
-    const { warmFile } = warmUpTarget(fixture, namespace);
-    await import(pathToFileURL(warmFile).href);
-    const modules = fixture.namespaces[namespace]?.modules ?? [];
-    const timer = startTimer();
-    for (const { file } of modules) await import(pathToFileURL(file).href);
-    const span = timer.stop();
-    return result(span, modules.length, importRecord().length === modules.length + 1);
   },
 
   /** B1: build-time discovery through the API. */
@@ -235,15 +225,6 @@ export function floorListNames(root: string, namespace: string): string[] {
     }
   }
   return names.sort();
-}
-
-/** The plugin (and its module) both sides of R7/R8 load or import first, untimed: from another namespace. */
-function warmUpTarget(
-  fixture: RuntimeFixture,
-  namespace: string,
-): { warmNamespace: string; warmName: string; warmFile: string } {
-  const [warmNamespace, entry] = Object.entries(fixture.namespaces).find(([ns]) => ns !== namespace)!;
-  return { warmNamespace, warmName: entry.modules[0]!.names[0]!, warmFile: entry.modules[0]!.file };
 }
 
 /**
