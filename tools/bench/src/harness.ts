@@ -19,6 +19,8 @@ export interface Case {
   before?: () => void;
   /** The process's output must match this, or the sample is an error (e.g. nx must report a cache hit). */
   expectOutput?: RegExp;
+  /** How long one process may take before it is killed and the figure fails; default 5 minutes. */
+  timeoutMs?: number;
 }
 
 /** One measured process. */
@@ -90,7 +92,7 @@ export function runCase(
     cwd: c.cwd,
     env: childEnv(c.env),
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: c.timeoutMs ?? 300_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
