@@ -10,7 +10,10 @@ import type { BenchReport } from './src/run.js';
 import type { FigureResult } from './src/report.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-const FIGURE_IDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6a', 'R6b', 'B1', 'B2', 'X1', 'X2', 'X3'];
+const FIGURE_IDS = [
+  ...['R1', 'R2', 'R3', 'R1r', 'R2r', 'R4', 'R7', 'R8', 'R5', 'R6a', 'R6b'],
+  ...['B1', 'B2', 'B3', 'X1', 'X2', 'X3'],
+];
 
 /**
  * Keeps the benchmark from rotting: runs `npm run bench -- --quick` once, as a user would, and checks that it
@@ -84,6 +87,21 @@ describe('npm run bench -- --quick', () => {
 
   it('R3: listing imports no plugin module and loading one imports exactly one', () => {
     expect(figure('R3').result).toBe('0 / 1');
+  });
+
+  it('B3 runs the whole many-project workspace cold once, then from the cache, and reports both', () => {
+    const notes = figure('B3').notes.join('\n');
+    expect(notes).toMatch(
+      /cold \(first, uncached\) `nx run-many -t plux-discover` over \d+ projects: [\d.]+ s/,
+    );
+    expect(notes).toMatch(/cold \(first, uncached\) `nx run-many -t noop`/);
+    expect(figure('B3').subjectLabel).toMatch(/`nx run-many -t plux-discover` over \d+ projects, cached/);
+  });
+
+  it('R6b and R5 are judged against baselines of the same run, not milliseconds', () => {
+    expect(figure('R6b').target).toEqual({ kind: 'ratio', max: expect.any(Number) });
+    expect(figure('R6b').baselineLabel).toMatch(/read the cache file/);
+    expect(figure('R5').target.kind).toBe('ratio');
   });
 
   it('the child processes checked their answers against the fixtures', () => {

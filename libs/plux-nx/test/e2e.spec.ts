@@ -12,9 +12,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cloneWorkspace,
@@ -28,6 +31,8 @@ import {
 const LIB = '@e2e/acme';
 const DISCOVER = `${LIB}:plux-discover`;
 const STEP_TIMEOUT = 120_000;
+/** The team steps each run `nx run-many` over several projects: more time on a loaded 2-core machine. */
+const TEAM_STEP_TIMEOUT = 300_000;
 
 describe('@plux/nx end to end', () => {
   let workspace: string;
@@ -372,6 +377,93 @@ describe('@plux/nx end to end', () => {
     },
   );
 
+  describe('a team sharing the remote cache across dependent plugin projects', () => {
+    let clone: string;
+    /** The remote cache entries the team's first run-many stored (other steps store test output, paths and all). */
+    let teamEntries: string[] = [];
+
+    it(
+      'run-many -t plux-discover over projects that depend on each other fills the remote cache',
+      { timeout: TEAM_STEP_TIMEOUT },
+      async () => {
+        writeTeamProjects(workspace);
+        const stored = new Set(remote.stored.keys());
+
+        const run = await nx(['run-many', '-t', 'plux-discover', `--projects=${TEAM_GLOB}`]);
+        teamEntries = [...remote.stored.keys()].filter((hash) => !stored.has(hash));
+
+        expect(teamTasks(run), run.output).toEqual(
+          Object.fromEntries(TEAM.map(({ name }) => [`@e2e/${name}:plux-discover`, 'ran'])),
+        );
+        for (const { name } of TEAM) {
+          expect(JSON.parse(file(`libs/${name}/plux.json`)).plugins['e2e.team']).toEqual({
+            [`${name}-first`]: { export: 'firstPlugin', module: './src/first.js' },
+            [`${name}-second`]: { export: 'secondPlugin', module: './src/second.js' },
+          });
+        }
+      },
+    );
+
+    it(
+      'a clone at another path restores every task from the remote cache, byte-identical, with no absolute path',
+      { timeout: TEAM_STEP_TIMEOUT },
+      async () => {
+        clone = cloneWorkspace(workspace);
+        clones.push(clone);
+
+        const run = await nx(['run-many', '-t', 'plux-discover', `--projects=${TEAM_GLOB}`], {
+          cwd: clone,
+        });
+
+        expect(Object.values(teamTasks(run)), run.output).toEqual(TEAM.map(() => 'remote cache'));
+        expect(run.output).toMatch(/Cache:\s+(\d+)\/\1 hit/);
+        for (const { name } of TEAM) {
+          const restored = file(`libs/${name}/plux.json`, clone);
+          expect(restored).toBe(file(`libs/${name}/plux.json`));
+          expect(restored).not.toContain(workspace);
+          expect(restored).not.toMatch(/"module": "\//);
+        }
+        // What the team shares: no entry the discovery tasks stored names the machine's paths.
+        expect(teamEntries.length).toBeGreaterThanOrEqual(TEAM.length);
+        for (const hash of teamEntries) {
+          const bytes = unpacked(remote.stored.get(hash)!);
+          expect(bytes.includes(workspace), `remote entry ${hash} holds ${workspace}`).toBe(false);
+          expect(bytes.includes(tmpdir() + '/'), `remote entry ${hash} holds a temp path`).toBe(false);
+        }
+      },
+    );
+
+    it(
+      'editing one project in the clone misses exactly that project and its dependents',
+      { timeout: TEAM_STEP_TIMEOUT },
+      async () => {
+        appendFileSync(join(clone, 'libs/team-base/src/first.js'), '\n// edited in the clone\n');
+        const before = snapshot(clone);
+
+        const run = await nx(['run-many', '-t', 'plux-discover', `--projects=${TEAM_GLOB}`], {
+          cwd: clone,
+        });
+
+        expect(teamTasks(run), run.output).toEqual({
+          '@e2e/team-base:plux-discover': 'ran',
+          '@e2e/team-mid:plux-discover': 'ran',
+          '@e2e/team-top:plux-discover': 'ran',
+          '@e2e/team-solo:plux-discover': 'local cache',
+        });
+        expect(everyTask(run)).toMatchObject({ '@plux/core:build': expect.stringMatching(/cache/) });
+        // What distributed execution needs: no write outside the declared outputs. No file appeared or vanished,
+        // and only indexes changed (Nx rewrites a cache hit's outputs when it restores them).
+        const after = snapshot(clone);
+        expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+        const changed = Object.keys(after).filter((path) => after[path] !== before[path]);
+        expect(
+          changed.every((path) => path.endsWith('/plux.json')),
+          changed.join(', '),
+        ).toBe(true);
+      },
+    );
+  });
+
   // Last: the registry it writes lands in the lib's src/, which earlier steps hash.
   it(
     'nx run <lib>:plux-types writes the typed registry from the index, and restores it from the cache',
@@ -413,5 +505,82 @@ function copyDir(from: string, to: string): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     if (entry.isDirectory()) copyDir(join(from, entry.name), join(to, entry.name));
     else copyFileSync(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+/**
+ * Plugin projects of a team, with dependencies between them (`team-top` → `team-mid` → `team-base`) and one on its
+ * own: plain ESM packages (no build target), two plugins in two modules each.
+ */
+const TEAM = [
+  { name: 'team-base', deps: [] },
+  { name: 'team-mid', deps: ['team-base'] },
+  { name: 'team-top', deps: ['team-mid'] },
+  { name: 'team-solo', deps: [] },
+];
+const TEAM_GLOB = '@e2e/team-*';
+
+function writeTeamProjects(root: string): void {
+  for (const { name, deps } of TEAM) {
+    const dir = join(root, 'libs', name);
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    const dependencies = Object.fromEntries([['@plux/core', '*'], ...deps.map((d) => [`@e2e/${d}`, '*'])]);
+    const pkg = {
+      name: `@e2e/${name}`,
+      version: '1.0.0',
+      type: 'module',
+      exports: './src/index.js',
+      plux: './plux.json',
+      dependencies,
+    };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+    writeFileSync(join(dir, 'src/index.js'), "export * from './first.js';\nexport * from './second.js';\n");
+    for (const which of ['first', 'second']) {
+      writeFileSync(
+        join(dir, 'src', `${which}.js`),
+        `import { PluginSpec } from '@plux/core';\n\n` +
+          `export const ${which}Plugin = new PluginSpec('e2e.team', '${name}-${which}', () => ({}));\n`,
+      );
+    }
+  }
+}
+
+/** Every file of a workspace (but node_modules, .nx and build outputs) with its size and modification time. */
+function snapshot(root: string, dir = root, out: Record<string, string> = {}): Record<string, string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', '.nx', 'dist'].includes(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) snapshot(root, path, out);
+    else {
+      const { size, mtimeMs } = statSync(path);
+      out[path.slice(root.length + 1)] = `${size} ${mtimeMs}`;
+    }
+  }
+  return out;
+}
+
+/** Every task nx listed, and how it got its result: `ran`, `local cache`, `remote cache`, … */
+function everyTask(run: NxRun): Record<string, string> {
+  const tasks: Record<string, string> = {};
+  for (const match of run.output.matchAll(/^\s*(?:>|✔|✖|×)?\s*nx run (\S+?)(?:\s+\[([^\]]+)\])?\s*$/gm)) {
+    tasks[match[1]!] = match[2] ?? 'ran';
+  }
+  return tasks;
+}
+
+/** The team projects' plux-discover tasks of a run, in TEAM's order. */
+function teamTasks(run: NxRun): Record<string, string> {
+  const tasks = everyTask(run);
+  return Object.fromEntries(
+    TEAM.map(({ name }) => `@e2e/${name}:plux-discover`).map((task) => [task, tasks[task] ?? 'absent']),
+  );
+}
+
+/** A remote cache entry as bytes to search: Nx uploads a gzipped tar; a plain body is searched as it is. */
+function unpacked(body: Buffer): string {
+  try {
+    return gunzipSync(body).toString('latin1');
+  } catch {
+    return body.toString('latin1');
   }
 }

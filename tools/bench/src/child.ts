@@ -5,7 +5,7 @@
  * `performance.now()`, checks the answer against the fixture's manifest (untimed), and prints one JSON line
  * (`CaseResult`) on stdout. `@plux/core` is resolved from the fixture folder, as an installed copy would be.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,9 +18,11 @@ import { IMPORT_RECORD } from './fixtures/runtime.js';
 /** The cases a child can run, with their arguments. */
 export type CaseArgs =
   | { case: 'floor'; manifest: string; namespace: string }
+  | { case: 'cache-floor'; manifest: string; namespace: string }
   | { case: 'list'; manifest: string; namespace: string; cache: boolean; loadOne?: boolean }
   | { case: 'load-all'; manifest: string; namespace: string }
   | { case: 'import-new'; manifest: string; namespace: string }
+  | { case: 'load-warm'; manifest: string; namespace: string; mode: 'load' | 'load-all' | 'plain' }
   | { case: 'discover'; manifest: string }
   | { case: 'import-modules'; manifest: string; parallel?: boolean };
 
@@ -66,6 +68,21 @@ const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) =
     const fixture = readJson<RuntimeFixture>(manifest);
     const timer = startTimer();
     const names = floorListNames(fixture.root, namespace);
+    const span = timer.stop();
+    return result(span, names.length, sameNames(names, fixture.namespaces[namespace]?.names));
+  },
+
+  /**
+   * The floor of a warm start (R6b): read the one cache file, parse its header, `stat` every path it watches (what
+   * tells a warm start that nothing changed), and parse the namespace's section. No plux code runs.
+   */
+  async 'cache-floor'({ manifest, namespace }) {
+    const fixture = readJson<RuntimeFixture>(manifest);
+    const folder = join(fixture.root, 'node_modules', '.cache', 'plux');
+    const file = readdirSync(folder).find((name) => /^entry-points-v\d+\.json$/.test(name));
+    if (!file) throw new Error(`bench child: no settled index cache in ${folder}`);
+    const timer = startTimer();
+    const names = cacheFloorListNames(join(folder, file), namespace);
     const span = timer.stop();
     return result(span, names.length, sameNames(names, fixture.namespaces[namespace]?.names));
   },
@@ -123,6 +140,37 @@ const cases: { [K in CaseArgs['case']]: (args: Extract<CaseArgs, { case: K }>) =
     return result(span, instances.length, instances.length === expected);
   },
 
+  /**
+   * R7 / R8: `load(name)` of one plugin from each of the namespace's modules, one after another (R7), or
+   * `loadAll()` of the namespace (R8), or — the baseline, `plain` — `import()` of those modules one after another.
+   * Both sides reach the same state first, untimed: `@plux/core` imported, one plugin of another namespace loaded
+   * through plux (so the module loader and plux's load path have run), the namespace's names listed. Only the
+   * timed step differs.
+   */
+  async 'load-warm'({ manifest, namespace, mode }) {
+    const fixture = readJson<RuntimeFixture>(manifest);
+    const core = await importFrom<PluxCore>(fixture.root, '@plux/core');
+    const [warmNamespace, warm] = Object.entries(fixture.namespaces).find(([ns]) => ns !== namespace)!;
+    await new core.PluginManager(warmNamespace, { cwd: fixture.root }).load(warm.modules[0]!.names[0]!);
+    const manager = new core.PluginManager(namespace, { cwd: fixture.root });
+    const modules = fixture.namespaces[namespace]?.modules ?? [];
+    const listed = manager.listNames().length;
+    const timer = startTimer();
+    let count = 0;
+    if (mode === 'load-all') {
+      count = (await manager.loadAll({ propagateExceptions: true })).length;
+    } else if (mode === 'load') {
+      for (const { names } of modules) count += (await manager.load(names[0]!)) ? 1 : 0;
+    } else {
+      for (const { file } of modules) count += (await import(pathToFileURL(file).href)) ? 1 : 0;
+    }
+    const span = timer.stop();
+    const expected =
+      mode === 'load-all' ? (fixture.namespaces[namespace]?.names.length ?? -1) : modules.length;
+    const correct = listed > 0 && count === expected && importRecord().length === modules.length + 1;
+    return result(span, count, correct);
+  },
+
   /** B1: build-time discovery through the API. */
   async discover({ manifest }) {
     const fixture = readJson<BuildFixture>(manifest);
@@ -177,6 +225,28 @@ export function floorListNames(root: string, namespace: string): string[] {
     }
   }
   return names.sort();
+}
+
+/**
+ * Lists a namespace's plugin names from plux's cache file with the least work a warm start can do: one read, the
+ * header line parsed, one `statSync` per watched path, the namespace's section parsed.
+ */
+function cacheFloorListNames(file: string, namespace: string): string[] {
+  const bytes = readFileSync(file);
+  const newline = bytes.indexOf(10);
+  const header = JSON.parse(bytes.toString('utf8', 0, newline)) as {
+    watched: [string, string, string][];
+    data: { namespaces: string[] };
+    sections: number[];
+  };
+  for (const [, path] of header.watched) statSync(path, { throwIfNoEntry: false });
+  const index = header.data.namespaces.indexOf(namespace);
+  let start = newline + 1;
+  for (let i = 0; i < index; i++) start += header.sections[i]! + 1;
+  const section = JSON.parse(bytes.toString('utf8', start, start + header.sections[index]!)) as {
+    e: [string, ...unknown[]][];
+  };
+  return section.e.map(([name]) => name).sort();
 }
 
 /** Counts the plugins in whatever `discoverPlugins` returns: an array, or an object holding one. */

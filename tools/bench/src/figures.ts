@@ -19,7 +19,7 @@ export type Target =
 /** A figure measured as a pair of cases, baseline and subject, alternated in fresh processes. */
 export interface PairFigure {
   id: string;
-  /** What the subject measures, as the issue's table says it. */
+  /** What the subject measures, as the table shows it. */
   what: string;
   /** `in-process` (timed inside the child, after its imports) or `whole process` (spawn to exit). */
   timing: 'in-process' | 'whole process';
@@ -32,6 +32,8 @@ export interface PairFigure {
   rounds?: (rounds: number, quick: boolean) => number;
   /** A remark on the measurement once it ran (e.g. the warm start did not hit the cache). */
   check?(fixtures: Fixtures): string | undefined;
+  /** Facts to print under the table once the figure ran (e.g. a cold run measured during `prepare`). */
+  notes?(fixtures: Fixtures): string[];
   /** Whether to report peak RSS of both sides. */
   reportRss?: boolean;
 }
@@ -96,6 +98,21 @@ const nodeEval = (label: string, code: string, cwd: string): Case => ({
   run: { kind: 'command', command: process.execPath, args: ['--input-type=module', '-e', code] },
 });
 
+/** R7 / R8: plux's loads against plain `import()` of the same modules, both sides in the same state before. */
+const warmLoads = (manifest: string, mode: 'load' | 'load-all'): { baseline: Case; subject: Case } => ({
+  baseline: {
+    label: '`import()` of the same modules one after another',
+    run: { kind: 'child', args: { case: 'load-warm', manifest, namespace: NAMESPACE, mode: 'plain' } },
+  },
+  subject: {
+    label: mode === 'load-all' ? '`loadAll()`' : '`load(name)` per module',
+    run: { kind: 'child', args: { case: 'load-warm', manifest, namespace: NAMESPACE, mode } },
+  },
+});
+
+/** B3's first, uncached runs, measured once while preparing it. */
+let coldRuns: { target: string; ms: number; rssKb?: number }[] = [];
+
 /** Every timed figure, in the order they run. R3 is derived from R1's and R2's runs (see `deriveR3`). */
 export const FIGURES: PairFigure[] = [
   {
@@ -113,6 +130,28 @@ export const FIGURES: PairFigure[] = [
     prepare: primeIndexCaches,
     check: (f) => cacheNote(f, f.runtime().root),
     cases: (f) => ({ baseline: listCold(f.runtime().manifest), subject: listWarm(f.runtime().manifest) }),
+  },
+  {
+    id: 'R1r',
+    what: 'R1 on a real-world tree (1–3 KB manifests, 40% scoped, nested `node_modules`, very large indexes)',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.2 },
+    cases: (f) => ({
+      baseline: floor(f.runtimeReal().manifest),
+      subject: listCold(f.runtimeReal().manifest),
+    }),
+  },
+  {
+    id: 'R2r',
+    what: 'R2 on the real-world tree',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 0.1 },
+    prepare: primeIndexCaches,
+    check: (f) => cacheNote(f, f.runtimeReal().root),
+    cases: (f) => ({
+      baseline: listCold(f.runtimeReal().manifest),
+      subject: listWarm(f.runtimeReal().manifest),
+    }),
   },
   {
     id: 'R4',
@@ -138,10 +177,27 @@ export const FIGURES: PairFigure[] = [
     }),
   },
   {
+    id: 'R7',
+    what: "`load(name)` of one plugin from each of a namespace's 10 modules (loader and plux warm)",
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.3 },
+    prepare: primeIndexCaches,
+    cases: (f) => warmLoads(f.runtime().manifest, 'load'),
+  },
+  {
+    id: 'R8',
+    what: '`loadAll()` of a namespace (100 plugins in 10 modules; loader and plux warm)',
+    timing: 'in-process',
+    target: { kind: 'ratio', max: 1.3 },
+    prepare: primeIndexCaches,
+    cases: (f) => warmLoads(f.runtime().manifest, 'load-all'),
+  },
+  {
     id: 'R5',
     what: '`node -e "await import(\'@plux/core\')"`',
     timing: 'whole process',
-    target: { kind: 'delta', maxMs: 15 },
+    // A ratio to a bare start of the same node, not milliseconds: both scale with the machine.
+    target: { kind: 'ratio', max: 1.6 },
     cases: (f) => ({
       baseline: nodeEval('`node -e ""`', '', f.runtime().root),
       subject: nodeEval("`await import('@plux/core')`", "await import('@plux/core');", f.runtime().root),
@@ -162,12 +218,19 @@ export const FIGURES: PairFigure[] = [
     id: 'R6b',
     what: 'R2 at N = 10,000: warm `listNames()`',
     timing: 'in-process',
-    target: { kind: 'absolute', maxMs: 5 },
+    // Against the least a warm start must do in the same run (not milliseconds), so it means the same anywhere.
+    target: { kind: 'ratio', max: 3 },
     reportRss: true,
     prepare: primeIndexCaches,
     check: (f) => cacheNote(f, f.runtimeLarge().root),
     cases: (f) => ({
-      baseline: listCold(f.runtimeLarge().manifest),
+      baseline: {
+        label: 'floor: read the cache file, parse its header, stat its watched paths, parse the section',
+        run: {
+          kind: 'child',
+          args: { case: 'cache-floor', manifest: f.runtimeLarge().manifest, namespace: NAMESPACE },
+        },
+      },
       subject: listWarm(f.runtimeLarge().manifest),
     }),
   },
@@ -198,6 +261,28 @@ export const FIGURES: PairFigure[] = [
       f.nx().prime();
     },
     cases: (f) => ({ baseline: f.nx().run('noop'), subject: f.nx().run('plux-discover') }),
+  },
+  {
+    id: 'B3',
+    what: '`nx run-many -t plux-discover` over a workspace of many plux projects, cached',
+    timing: 'whole process',
+    target: { kind: 'ratio', max: 1.1 },
+    // each sample is one nx process over every project (several seconds)
+    rounds: (rounds, quick) => Math.min(rounds, quick ? 2 : 5),
+    reportRss: true,
+    prepare: async (f) => {
+      await f.settle(f.nxMany().root);
+      await f.once('nx-many cold', async () => {
+        coldRuns = f.nxMany().cold();
+      });
+    },
+    notes: (f) =>
+      coldRuns.map(
+        ({ target, ms, rssKb }) =>
+          `cold (first, uncached) \`nx run-many -t ${target}\` over ${f.nxMany().projects} projects: ` +
+          `${(ms / 1000).toFixed(1)} s${rssKb ? `, peak RSS ${(rssKb / 1024).toFixed(0)} MB` : ''}`,
+      ),
+    cases: (f) => ({ baseline: f.nxMany().runMany('noop'), subject: f.nxMany().runMany('plux-discover') }),
   },
   {
     id: 'X1',

@@ -19,6 +19,8 @@ export interface Case {
   before?: () => void;
   /** The process's output must match this, or the sample is an error (e.g. nx must report a cache hit). */
   expectOutput?: RegExp;
+  /** How long one process may take before it is killed and the figure fails; default 5 minutes. */
+  timeoutMs?: number;
 }
 
 /** One measured process. */
@@ -46,6 +48,9 @@ export interface PairOptions {
   /** Called after each sample, for progress output. */
   onSample?: (sample: Sample) => void;
 }
+
+/** What a command run under `/usr/bin/time -f '<marker>%M'` prints before its peak RSS in KiB. */
+export const MAX_RSS_MARKER = 'PLUX_BENCH_MAXRSS_KB=';
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url));
 
@@ -87,7 +92,7 @@ export function runCase(
     cwd: c.cwd,
     env: childEnv(c.env),
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: c.timeoutMs ?? 300_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -101,7 +106,13 @@ export function runCase(
     throw new BenchError(`${c.label}: the output does not match ${String(c.expectOutput)}:\n${output}`);
   }
   const output = `${child.stdout}${child.stderr}`;
-  if (c.run.kind === 'command') return { ms: wallMs, output };
+  if (c.run.kind === 'command') {
+    // A command run under GNU time reports its peak RSS; keep it like a child case's.
+    const rssKb = new RegExp(`${MAX_RSS_MARKER}(\\d+)`).exec(output)?.[1];
+    if (rssKb === undefined) return { ms: wallMs, output };
+    const result: CaseResult = { ms: wallMs, cpuMs: NaN, rssKb: Number(rssKb), count: 0, correct: true };
+    return { ms: wallMs, result, output };
+  }
   const lastLine = child.stdout.trim().split('\n').pop() ?? '';
   let result: CaseResult;
   try {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--rounds N] [--only R1,B1] [--out file] [--keep] [--profile]`
  *
- * Generates the fixtures in a temp folder, measures every figure of issue 6 against its baseline in the same run,
+ * Generates the fixtures in a temp folder, measures every figure against its baseline in the same run,
  * prints the table, and writes the raw runs as JSON. Exits non-zero only when the benchmark itself fails (a case
  * crashed or gave a wrong answer), never because a target was missed.
  */

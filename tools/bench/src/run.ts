@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { FIGURES, type PairFigure } from './figures.js';
 import { DEFAULT_BUILD_SHAPE } from './fixtures/build.js';
+import { DEFAULT_NX_MANY_SHAPE } from './fixtures/nx-many.js';
 import { Fixtures, type Shapes } from './fixtures/index.js';
 import { DEFAULT_RUNTIME_SHAPE } from './fixtures/runtime.js';
 import { BenchError, measurePair, runCase, stats, type Sample } from './harness.js';
@@ -32,21 +33,25 @@ export interface BenchReport {
   results: FigureResult[];
 }
 
-/** The shapes of the full run (issue 6) and of `--quick`. */
+/** The shapes of the full run and of `--quick`. */
 export function shapesFor(quick: boolean): Shapes {
   if (!quick) {
     return {
       runtime: DEFAULT_RUNTIME_SHAPE,
       runtimeLarge: { ...DEFAULT_RUNTIME_SHAPE, packages: 10_000 },
+      runtimeReal: { ...DEFAULT_RUNTIME_SHAPE, realWorld: true },
       build: DEFAULT_BUILD_SHAPE,
       nx: DEFAULT_BUILD_SHAPE,
+      nxMany: DEFAULT_NX_MANY_SHAPE,
     };
   }
   return {
     runtime: { ...DEFAULT_RUNTIME_SHAPE, packages: 400 },
     runtimeLarge: { ...DEFAULT_RUNTIME_SHAPE, packages: 1000 },
+    runtimeReal: { ...DEFAULT_RUNTIME_SHAPE, packages: 400, realWorld: true },
     build: { ...DEFAULT_BUILD_SHAPE, modules: 60 },
     nx: { ...DEFAULT_BUILD_SHAPE, modules: 60 },
+    nxMany: { ...DEFAULT_NX_MANY_SHAPE, projects: 10 },
   };
 }
 
@@ -138,6 +143,7 @@ async function measureFigure(
           `ratio ${(cs.median / cb.median).toFixed(2)}× (steadier than wall time when the machine is busy)`,
       );
     }
+    result.notes.push(...(figure.notes?.(fixtures) ?? []));
     const remark = figure.check?.(fixtures);
     if (remark) result.notes.push(`WARNING ${remark}`);
     if (figure.reportRss) {

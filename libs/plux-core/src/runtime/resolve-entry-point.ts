@@ -23,7 +23,8 @@ export type ModuleOutcome =
 export async function importModule(module: string, root: string | undefined): Promise<ModuleOutcome> {
   let real: string;
   try {
-    real = realpathSync(module);
+    // One realpath(3) call: the JavaScript realpathSync lstats every component of the path, on every load.
+    real = realpathSync.native(module);
   } catch (missing) {
     return { missing };
   }
