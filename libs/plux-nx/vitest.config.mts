@@ -5,5 +5,6 @@ export default defineProject({
     name: '@plux/nx',
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     testTimeout: 30_000,
+    setupFiles: ['test/support/quiet-native-log.ts'],
   },
 });

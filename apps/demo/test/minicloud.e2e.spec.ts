@@ -230,6 +230,26 @@ describe('minicloud, the built program', () => {
     }
   });
 
+  it('says how to reach a server on another port when call finds none, exit code 1', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve)); // a port nothing listens on
+
+    const fromEnv = await minicloud(['call', 'PUT', '/s3/photos'], { MINICLOUD_PORT: String(port) });
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.stderr).toMatch(
+      new RegExp(`^minicloud call: cannot reach http://127\\.0\\.0\\.1:${port} \\(`),
+    );
+    expect(fromEnv.stderr).toContain(
+      'if it serves on another port, pass --url http://127.0.0.1:<port> or set MINICLOUD_PORT=<port>',
+    );
+    const fromUrl = await minicloud(['call', 'GET', '/s3', '--url', `http://127.0.0.1:${port}`]);
+    expect(fromUrl.code).toBe(1);
+    expect(fromUrl.stderr).toContain(`cannot reach http://127.0.0.1:${port}`);
+    expect(fromUrl.stderr).toContain('check the URL');
+  });
+
   it('answers a --port that is not a port number as a usage error naming the flag, exit code 2', async () => {
     for (const port of ['abc', '99999']) {
       const result = await minicloud(['serve', '--port', port]);
@@ -262,9 +282,11 @@ describe('minicloud, the built program', () => {
       writeFileSync(join(unbuilt, 'package.json'), JSON.stringify({ type: 'module' }));
       const result = await run(process.execPath, [join(unbuilt, 'bin', 'minicloud.js'), 'tour']);
       expect(result.code).toBe(1);
+      // one command that builds the program and indexes its plugins: `demo:build` alone leaves no plux.json
       expect(result.stderr).toMatch(
-        /^minicloud is not built yet: run `npm run demo` \(or `npx nx run demo:build`\) first\n/,
+        /^minicloud is not built yet: run `npx nx run demo:plux-discover` \(or `npm run demo`\) first\n/,
       );
+      expect(result.stderr).not.toContain('demo:build');
       expect(result.stderr).not.toContain('    at ');
     } finally {
       rmSync(unbuilt, { recursive: true, force: true });

@@ -16,7 +16,7 @@ for (const file of walk(join(root, 'src'))) {
     cpSync(file, target);
   }
 }
-for (const file of ['executors.json', 'generators.json', 'README.md']) {
+for (const file of ['executors.json', 'generators.json', 'migrations.json', 'README.md']) {
   try {
     cpSync(join(root, file), join(dist, file));
   } catch (error) {
@@ -29,7 +29,9 @@ delete pkg.scripts;
 pkg.main = './src/index.js';
 pkg.types = './src/index.d.ts';
 const core = JSON.parse(readFileSync(require.resolve('@plux/core/package.json', { paths: [root] }), 'utf8'));
-if (pkg.dependencies?.['@plux/core'] === '*') pkg.dependencies['@plux/core'] = `^${core.version}`;
+// A peer, not a dependency: the workspace installs @plux/core itself (its app code imports it), the Nx plugin uses
+// that one copy, and pnpm or yarn can meet the peer from a local tarball installed beside this one.
+if (pkg.peerDependencies?.['@plux/core'] === '*') pkg.peerDependencies['@plux/core'] = `^${core.version}`;
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 console.log(`@plux/nx: dist/ is ready to publish (npm publish ${relative(process.cwd(), dist) || '.'})`);
 

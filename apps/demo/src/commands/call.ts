@@ -33,8 +33,13 @@ export const call = defineCommand(
     } catch (error) {
       const reason =
         error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      // `serve --port 0` (or another port) prints the URL it listens on: say how to point `call` at it
+      const fix =
+        typeof args.values.url === 'string'
+          ? 'check the URL'
+          : `if it serves on another port, pass --url http://127.0.0.1:<port> or set ${PORT_ENV}=<port>`;
       writeLines(io.stderr, [
-        `minicloud call: cannot reach ${url} (${reason}); is \`minicloud serve\` running?`,
+        `minicloud call: cannot reach ${url} (${reason}); is \`minicloud serve\` running? (${fix})`,
       ]);
       return 1;
     }

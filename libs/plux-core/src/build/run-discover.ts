@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { diffIndex, type IndexDiff } from './diff.js';
 import { discoverPlugins, type DiscoverOptions, type DiscoverResult } from './discover.js';
 import { DiscoveryError } from './errors.js';
+import { validateIndexSchema } from './index-schema.js';
 import { readPackageJson, type PackageJsonFile } from './package-json.js';
 import { isInside } from './scan.js';
 
@@ -41,6 +42,11 @@ export interface RunDiscoverResult {
   hints: string[];
   /** The package.json path, when `updatePackage` changed it. */
   packageUpdated?: string;
+  /**
+   * With `check`: how the index file on disk breaks `plux.schema.json` (not JSON, a bad entry …), one line each;
+   * empty when it conforms or does not exist.
+   */
+  schemaProblems: string[];
 }
 
 /**
@@ -68,7 +74,8 @@ export async function runDiscover(options: RunDiscoverOptions): Promise<RunDisco
   const previous = output === undefined ? undefined : readIfExists(output);
   const stale = output !== undefined && previous !== result.index;
   const diff = diffIndex(previous, result.index);
-  const run: RunDiscoverResult = { result, diff, stale, hints: [] };
+  const schemaProblems = options.check && previous !== undefined ? schemaProblemsOf(previous) : [];
+  const run: RunDiscoverResult = { result, diff, stale, hints: [], schemaProblems };
   if (output === undefined) return run;
   run.output = output;
   if (stale && !options.check) {
@@ -141,6 +148,16 @@ function coveredByFiles(files: unknown[], indexPath: string): boolean {
 
 function normalize(path: string): string {
   return path.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+}
+
+function schemaProblemsOf(text: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return [`not JSON: ${(error as Error).message}`];
+  }
+  return validateIndexSchema(json);
 }
 
 function readIfExists(path: string): string | undefined {

@@ -106,7 +106,7 @@ export function serializeIndex(plugins: Iterable<IndexedPlugin>): string {
 /** Why `namespace` is not a valid namespace, or undefined when it is. */
 export function checkNamespace(namespace: string): string | undefined {
   if (namespace === '') return 'a namespace must not be empty';
-  if (namespace.length > MAX_NAME_LENGTH) return `a namespace is at most ${MAX_NAME_LENGTH} characters`;
+  if (tooLong(namespace)) return `a namespace is at most ${MAX_NAME_LENGTH} characters`;
   if (/[:\s]/.test(namespace)) return 'a namespace must not contain ":" or whitespace';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(namespace)) return 'a namespace must not contain control characters';
@@ -116,7 +116,7 @@ export function checkNamespace(namespace: string): string | undefined {
 /** Why `name` is not a valid plugin name, or undefined when it is. */
 export function checkName(name: string): string | undefined {
   if (name === '') return 'a plugin name must not be empty';
-  if (name.length > MAX_NAME_LENGTH) return `a plugin name is at most ${MAX_NAME_LENGTH} characters`;
+  if (tooLong(name)) return `a plugin name is at most ${MAX_NAME_LENGTH} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'a plugin name must not contain control characters';
   return undefined;
@@ -153,6 +153,11 @@ function checkEntry(entry: unknown, moduleChecks: Map<string, string | undefined
   }
   if (!moduleChecks.has(module)) moduleChecks.set(module, checkModulePath(module));
   return moduleChecks.get(module);
+}
+
+/** Longer than the limit, counted in characters (code points) as JSON Schema's maxLength counts them. */
+function tooLong(name: string): boolean {
+  return name.length > MAX_NAME_LENGTH && [...name].length > MAX_NAME_LENGTH;
 }
 
 /** A name as it can be printed: quoted and escaped when it holds control characters (a terminal escape, say). */

@@ -14,7 +14,7 @@ import {
   PluginSpec,
   type PluginLifecycleListener,
 } from '../../src/index.js';
-import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
+import { captureLog, createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
 
 const NS = 'test.plugins.dummy';
 
@@ -88,8 +88,12 @@ describe('PluginLifecycleListener (plux TestListener)', () => {
     };
     const manager = new PluginManager(NS, { finder: dummyPluginFinder(), listeners: failingListener });
 
-    const plugins = await manager.loadAll();
+    const log = captureLog(); // loadAll reports the failed plugin: keep that line out of the test output
+    const plugins = await manager.loadAll().finally(() => log.restore());
     expect(plugins).toHaveLength(1);
+    expect(log.entries.filter((e) => e.level === 'error').map((e) => e.message.split('\n')[0])).toEqual([
+      'exception while loading plugin test.plugins.dummy:plugin2: PluginException: error loading plugin 2',
+    ]);
 
     const error = await manager.load('plugin2').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PluginException);

@@ -10,7 +10,7 @@
  * - a `value` exclusion matches an entry point's `<package>:<module>#<export>`; a spec a finder hands over directly
  *   has no value (plux derives one from the factory's Python module).
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   PluginDisabled,
   PluginException,
@@ -20,9 +20,11 @@ import {
   globalPluginFilter,
 } from '../../src/index.js';
 import {
+  captureLog,
   createMockListener,
   DummyPlugin,
   GoodPlugin,
+  type LogEntry,
   ShouldNotLoadPlugin,
   StaticPluginFinder,
   ThrowsOnInitPlugin,
@@ -45,6 +47,22 @@ function dummyPluginFinder() {
 }
 
 afterAll(removeTempDirs);
+
+// loadAll logs the plugins that fail (plux logs them too): capture those lines instead of printing them among the
+// test results, and fail on any other diagnostic
+const EXPECTED_LOG =
+  /^exception while loading plugin test\.plugins\.dummy:(load_errors: Error: controlled load fail|init_errors: Error: controlled constructor fail)$/;
+let log: ReturnType<typeof captureLog>;
+/** What plux reports at its default level (warn): first lines only, as the stack is shown at debug level only. */
+const reported = (entries: LogEntry[]) =>
+  entries.filter((e) => e.level !== 'debug').map((e) => e.message.split('\n')[0]);
+beforeEach(() => {
+  log = captureLog();
+});
+afterEach(() => {
+  log.restore();
+  for (const line of reported(log.entries)) expect(line).toMatch(EXPECTED_LOG);
+});
 
 /** The error `action` fails with, whether it throws or rejects. */
 async function errorOf(action: () => Promise<unknown>): Promise<unknown> {
@@ -78,6 +96,10 @@ describe('PluginManager (plux TestPluginManager)', () => {
     expect(plugins).toEqual([
       manager.getContainer('shouldload').plugin,
       manager.getContainer('shouldalsoload').plugin,
+    ]);
+    expect(reported(log.entries)).toEqual([
+      'exception while loading plugin test.plugins.dummy:load_errors: Error: controlled load fail',
+      'exception while loading plugin test.plugins.dummy:init_errors: Error: controlled constructor fail',
     ]);
   });
 

@@ -123,6 +123,7 @@ function printOutcome(
   if (check && run.stale) {
     report.error(`${file} is stale: it does not match the plugins discovered (${summary})`);
     for (const change of changes) report.detail(change);
+    for (const problem of run.schemaProblems) report.detail(`breaks plux.schema.json: ${problem}`);
     if (isEmptyDiff(diff))
       report.detail(
         existsSync(run.output)
