@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
-
 import { PluginManager, type PluginContainer } from '../../runtime/manager.js';
-import { defineCommand } from '../command.js';
-import { describeError, EXIT, formatTable, paletteFor, Reporter, UsageError, type Cell } from '../io.js';
+import { defineCommand, resolveCwd } from '../command.js';
+import { EXIT, errorText, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
 
 /** One row of `plux resolve --json`. */
 export interface ResolvedPlugin {
@@ -20,31 +18,33 @@ export interface ResolvedPlugin {
 
 export const resolveCommand = defineCommand({
   name: 'resolve',
-  maxPositionals: 0,
-  options: {
-    namespace: { type: 'string', short: 'n' },
-    json: { type: 'boolean' },
-    cwd: { type: 'string' },
-  },
-  help: `Usage: plux resolve --namespace <ns> [--json]
-
-Load every plugin of a namespace through a PluginManager, as an application would (without load
+  description: `Load every plugin of a namespace through a PluginManager, as an application would (without load
 arguments), and report each one's state: loaded, disabled with its reason, or error with its message.
-This imports the plugins' modules and runs their load(): it runs their code.
-
-Options:
-  -n, --namespace <ns>  the namespace (required)
-  --json                print a JSON array instead of a table
-  --cwd <dir>           resolve from this folder instead of the current one
-  -h, --help            show this help
-
-Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad usage.
-`,
+This imports the plugins' modules and runs their load(): it runs their code.`,
+  options: {
+    namespace: {
+      type: 'string',
+      short: 'n',
+      value: '<ns>',
+      description: 'the namespace (required)',
+      required: true,
+    },
+    json: { type: 'boolean', description: 'print a JSON array instead of a table' },
+    cwd: {
+      type: 'string',
+      value: '<dir>',
+      description: 'resolve from this folder instead of the current one',
+    },
+  },
+  exitCodes: [
+    '0 every plugin loaded or is disabled, 1 at least one failed,',
+    '2 bad usage (--namespace missing, --cwd names no folder).',
+  ],
   async run({ values }, io) {
-    if (values.namespace === undefined) throw new UsageError('--namespace is required');
     const report = new Reporter(io);
-    const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
-    const manager = new PluginManager(values.namespace, { cwd });
+    const namespace = values.namespace!;
+    const cwd = resolveCwd(io, values.cwd);
+    const manager = new PluginManager(namespace, { cwd });
     const results: ResolvedPlugin[] = [];
     for (const name of manager.listNames()) {
       try {
@@ -58,7 +58,7 @@ Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad u
     if (values.json) {
       io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     } else if (results.length === 0) {
-      report.info(`no plugins in namespace ${values.namespace} visible from ${cwd}`);
+      report.info(`no plugins in namespace ${printable(namespace)} visible from ${cwd}`);
     } else {
       const palette = paletteFor(io);
       const paint = { loaded: palette.green, disabled: palette.yellow, error: palette.red };
@@ -66,14 +66,18 @@ Exit codes: 0 every plugin loaded or is disabled, 1 at least one failed, 2 bad u
         r.name,
         { text: r.state, paint: paint[r.state] },
         r.package ?? '?',
-        r.state === 'disabled' ? (r.reason ?? '') : r.state === 'error' ? `${r.stage}: ${r.error}` : '',
+        r.state === 'disabled'
+          ? (r.reason ?? '')
+          : r.state === 'error'
+            ? `${r.stage}: ${printable(r.error ?? '', 1000)}`
+            : '',
       ]);
       io.stdout.write(formatTable(['NAME', 'STATE', 'PACKAGE', 'DETAIL'], rows, palette));
     }
     const failed = results.filter((r) => r.state === 'error');
     if (failed.length) {
       report.error(
-        `${failed.length} of ${results.length} plugin(s) in ${values.namespace} failed: ${failed.map((r) => r.name).join(', ')}`,
+        `${failed.length} of ${results.length} plugin(s) in ${printable(namespace)} failed: ${failed.map((r) => r.name).join(', ')}`,
       );
       return EXIT.failure;
     }
@@ -93,7 +97,7 @@ function describeContainer(container: PluginContainer): ResolvedPlugin {
         : container.loadError !== undefined
           ? { stage: 'load' as const, error: container.loadError }
           : undefined;
-  if (failure) return { ...base, state: 'error', stage: failure.stage, error: describeError(failure.error) };
+  if (failure) return { ...base, state: 'error', stage: failure.stage, error: errorText(failure.error) };
   if (container.isLoaded) return { ...base, state: 'loaded' };
   return { ...base, state: 'error', error: 'the plugin did not load, and no error was recorded' };
 }
