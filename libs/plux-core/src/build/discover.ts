@@ -3,6 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 
 import { isFunctionPlugin, isPluginClass, toPluginSpec } from '../core/plugin.js';
 import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '../core/plux-index.js';
+import { printable } from '../core/printable.js';
 import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
 import { DiscoveryError } from './errors.js';
 import { DEFAULT_IMPORT_TIMEOUT_MS, ImportNotTrusted, importModuleGuarded } from './import-module.js';
@@ -167,7 +168,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
     const where = `${module}#${site.exportName}`;
     const invalid = checkNamespace(spec.namespace) ?? checkName(spec.name);
     if (invalid) {
-      problems.push(`${where}: plugin ${JSON.stringify(`${spec.namespace}:${spec.name}`)}: ${invalid}`);
+      problems.push(`${where}: plugin "${printable(`${spec.namespace}:${spec.name}`)}": ${invalid}`);
       continue;
     }
     const plugin: IndexedPlugin = {
@@ -272,7 +273,7 @@ function importTimeoutOf(options: DiscoverOptions): number {
         ? [Number(fromEnv), 'PLUX_IMPORT_TIMEOUT']
         : [DEFAULT_IMPORT_TIMEOUT_MS, 'the default import timeout'];
   if (!Number.isInteger(value) || value <= 0) {
-    const shown = source === 'PLUX_IMPORT_TIMEOUT' ? JSON.stringify(fromEnv) : String(value);
+    const shown = source === 'PLUX_IMPORT_TIMEOUT' ? `"${printable(fromEnv ?? '')}"` : String(value);
     throw new DiscoveryError(`${source} must be a positive whole number of milliseconds, got ${shown}`);
   }
   return value;
