@@ -10,7 +10,7 @@ import type { BenchReport } from './src/run.js';
 import type { FigureResult } from './src/report.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-const FIGURE_IDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6a', 'R6b', 'B1', 'B2', 'X1', 'X2', 'X3'];
+const FIGURE_IDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6a', 'R6b', 'B1', 'B2', 'X1', 'X2', 'X3', 'B4'];
 
 /**
  * Keeps the benchmark from rotting: runs `npm run bench -- --quick` once, as a user would, and checks that it
