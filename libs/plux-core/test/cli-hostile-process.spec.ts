@@ -51,6 +51,25 @@ describe('plux discover on a module that ends the process', () => {
   });
 });
 
+describe('plux discover on a module that ends the process from a timer', () => {
+  it('exits 1 naming the module whose timer called process.exit(0) while another module was imported', () => {
+    const pkg = writePackage({
+      'dist/a-later.js': 'setTimeout(() => process.exit(0), 0);\nexport const x = 1;\n',
+      'dist/b-slow.js': 'await new Promise((resolve) => setTimeout(resolve, 100));\nexport const y = 1;\n',
+      'dist/index.js': plugin,
+    });
+
+    const run = runPlux(['discover'], { cwd: pkg });
+
+    expect(run.stderr).toContain(
+      './dist/a-later.js: process.exit(0) was called during discovery, from a timer or callback it started',
+    );
+    expect(run.stderr).not.toContain('b-slow');
+    expect(run.status).toBe(1);
+    expect(existsSync(join(pkg, 'plux.json'))).toBe(false);
+  });
+});
+
 describe('plux discover on a module whose import never settles', () => {
   it('exits 1 at once naming the module when nothing else keeps the process alive', () => {
     const pkg = writePackage({
@@ -166,5 +185,33 @@ describe('plux with a reader that closes stdout early', () => {
 
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toHaveLength(count);
+  });
+});
+
+describe('plux messages and tables that echo hostile values', () => {
+  it('escapes a terminal escape in a package name, in both the diagnostics and the table', () => {
+    const pkg = writePackage(
+      {
+        'dist/index.js': plugin,
+        'plux.json': JSON.stringify({
+          formatVersion: 1,
+          plugins: {
+            'acme.t': {
+              a: { module: './dist/index.js', export: 'a' },
+              b: { module: '../outside\u009b31m.js', export: 'b' },
+            },
+          },
+        }),
+      },
+      { name: 'evil\u001b[2J', plux: './plux.json' },
+    );
+
+    const run = runPlux(['list'], { cwd: pkg });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('evil\\u001b[2J@1.0.0');
+    expect(run.stderr).toContain('\\u009b31m');
+    // eslint-disable-next-line no-control-regex
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/[\u001b\u009b]/);
   });
 });

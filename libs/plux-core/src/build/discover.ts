@@ -6,7 +6,7 @@ import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '.
 import { printable } from '../core/printable.js';
 import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
 import { DiscoveryError } from './errors.js';
-import { DEFAULT_IMPORT_TIMEOUT_MS, ImportNotTrusted, importModuleGuarded } from './import-module.js';
+import { DEFAULT_IMPORT_TIMEOUT_MS, ImportGuard, ImportNotTrusted } from './import-module.js';
 import { packageLabel, readPackageJson } from './package-json.js';
 import { compare, listModules, resolveScanFolder } from './scan.js';
 
@@ -100,39 +100,49 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   const nestedPlugins: { module: string; path: string; value: unknown }[] = [];
   const untrusted: string[] = [];
 
-  for (const file of listing.files) {
-    const module = toModulePath(root, file);
-    modules.push(module);
-    let namespace: Record<string, unknown>;
-    try {
-      namespace = await importModuleGuarded(file, { timeoutMs });
-    } catch (error) {
-      if (!(error instanceof ImportNotTrusted)) {
-        failures.push({ module, error });
+  const guard = new ImportGuard({ timeoutMs });
+  try {
+    for (const file of listing.files) {
+      const module = toModulePath(root, file);
+      modules.push(module);
+      let namespace: Record<string, unknown>;
+      try {
+        namespace = await guard.import(file, module);
+      } catch (error) {
+        if (!(error instanceof ImportNotTrusted)) {
+          failures.push({ module, error });
+          continue;
+        }
+        untrusted.push(describeUntrusted(module, error, timeoutMs));
+        // A stalled module stays stalled: every module that imports it would wait out the timeout too.
+        if (error.verdict.kind === 'stalled') break;
         continue;
       }
-      untrusted.push(describeUntrusted(module, error, timeoutMs));
-      // A stalled module stays stalled: every module that imports it would wait out the timeout too.
-      if (error.verdict.kind === 'stalled') break;
-      continue;
-    }
-    for (const exportName of Object.keys(namespace)) {
-      const value = readExport(namespace, exportName);
-      if (isPluginClass(value) && value.pluginName && !value.namespace) {
-        warnings.push(
-          `${module}#${exportName}: class ${value.name} has pluginName but no namespace, so it is not a plugin`,
-        );
+      for (const exportName of Object.keys(namespace)) {
+        const value = readExport(namespace, exportName);
+        if (isPluginClass(value) && value.pluginName && !value.namespace) {
+          warnings.push(
+            `${module}#${exportName}: class ${value.name} has pluginName but no namespace, so it is not a plugin`,
+          );
+        }
+        if (!specOf(value, exportName)) {
+          if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value));
+          continue;
+        }
+        const key = identityOf(value);
+        valueOfKey.set(key, value);
+        const sites = sitesByValue.get(key);
+        if (sites) sites.push({ file, exportName });
+        else sitesByValue.set(key, [{ file, exportName }]);
       }
-      if (!specOf(value, exportName)) {
-        if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value));
-        continue;
-      }
-      const key = identityOf(value);
-      valueOfKey.set(key, value);
-      const sites = sitesByValue.get(key);
-      if (sites) sites.push({ file, exportName });
-      else sitesByValue.set(key, [{ file, exportName }]);
     }
+  } finally {
+    guard.dispose();
+  }
+  for (const { module, code } of guard.lateExits) {
+    untrusted.push(
+      `${module}: process.exit(${String(code ?? '')}) was called during discovery, from a timer or callback it started`,
+    );
   }
 
   if (untrusted.length) {

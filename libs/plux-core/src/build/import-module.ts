@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 
 type Import = (specifier: string) => Promise<Record<string, unknown>>;
@@ -45,12 +46,12 @@ export type ImportVerdict =
   | { kind: 'exit'; code: string | number | null | undefined }
   | { kind: 'stalled'; reason: 'idle' | 'timeout' };
 
-/** Thrown by {@link importModuleGuarded} when a module called `process.exit()` or its import did not settle. */
+/** Thrown by {@link ImportGuard.import} when a module called `process.exit()` or its import did not settle. */
 export class ImportNotTrusted extends Error {
   constructor(readonly verdict: ImportVerdict) {
     super(
       verdict.kind === 'exit'
-        ? `called process.exit(${verdict.code ?? ''})`
+        ? `called process.exit(${String(verdict.code ?? '')})`
         : verdict.reason === 'idle'
           ? 'its import never settles (a top-level await on something that never happens)'
           : 'its import did not settle in time',
@@ -60,50 +61,77 @@ export class ImportNotTrusted extends Error {
 }
 
 /**
- * {@link importModule} with the process protected from the module, as a test runner protects itself from a test:
+ * Protects the process from the modules discovery imports, as a test runner protects itself from a test, from
+ * construction until {@link ImportGuard.dispose}:
  *
- * - `process.exit()` called while the module is imported throws instead of ending the process, and the import
- *   fails with {@link ImportNotTrusted} even when the module catches what was thrown;
+ * - `process.exit()` does not end the process. Called by the module being imported (its top-level code, or code
+ *   it awaits), it throws, so the module stops there, and that import fails with {@link ImportNotTrusted}, even
+ *   when the module catches what was thrown. Called from elsewhere (a timer an earlier module set), it returns
+ *   and is recorded in {@link ImportGuard.lateExits} with the module whose code called it: an
+ *   `AsyncLocalStorage` follows each import into the code it runs, timers and callbacks included.
  * - an import that cannot settle fails instead of hanging or silently ending the process: when the event loop
- *   empties while it is pending (`beforeExit`), at once; otherwise after `timeoutMs`;
- * - what the module writes to stdout (`console.log`, `process.stdout.write`) goes to stderr, so stdout stays data.
+ *   empties while it is pending (`beforeExit`), at once; otherwise after the timeout.
+ * - what anything writes to stdout (`console.log`, `process.stdout.write`) goes to stderr, so stdout stays data.
  */
-export async function importModuleGuarded(
-  file: string,
-  options: { timeoutMs: number },
-): Promise<Record<string, unknown>> {
-  const exit = process.exit;
-  const stdoutWrite = process.stdout.write;
-  let exitCalled: ImportVerdict | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let onIdle: (() => void) | undefined;
-  process.exit = ((code?: string | number | null) => {
-    exitCalled ??= { kind: 'exit', code };
-    throw new ImportNotTrusted(exitCalled);
-  }) as typeof process.exit;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  try {
-    const stalled = new Promise<never>((_, reject) => {
-      onIdle = () => reject(new ImportNotTrusted({ kind: 'stalled', reason: 'idle' }));
-      process.once('beforeExit', onIdle);
-      timer = setTimeout(
-        () => reject(new ImportNotTrusted({ kind: 'stalled', reason: 'timeout' })),
-        options.timeoutMs,
-      ).unref();
-    });
-    let namespace: Record<string, unknown>;
+export class ImportGuard {
+  /** `process.exit()` calls not made by the module being imported: the module whose code made it, and the code. */
+  readonly lateExits: { module: string; code: string | number | null | undefined }[] = [];
+  readonly #exit = process.exit;
+  readonly #stdoutWrite = process.stdout.write;
+  readonly #context = new AsyncLocalStorage<string>();
+  #importing: { label: string; exit?: ImportVerdict } | undefined;
+  #last = '';
+
+  constructor(private readonly options: { timeoutMs: number }) {
+    process.exit = ((code?: string | number | null) => {
+      const from = this.#context.getStore();
+      const importing = this.#importing;
+      if (!importing || from !== importing.label) {
+        this.lateExits.push({ module: from ?? this.#last, code });
+        return undefined as never;
+      }
+      importing.exit ??= { kind: 'exit', code };
+      throw new ImportNotTrusted(importing.exit);
+    }) as typeof process.exit;
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  }
+
+  /** Imports one module (`label` names it in {@link ImportGuard.lateExits}); see {@link importModule}. */
+  async import(file: string, label: string): Promise<Record<string, unknown>> {
+    const importing: { label: string; exit?: ImportVerdict } = { label };
+    this.#importing = importing;
+    this.#last = label;
+    let timer: NodeJS.Timeout | undefined;
+    let onIdle: (() => void) | undefined;
     try {
-      namespace = await Promise.race([importModule(file), stalled]);
-    } catch (error) {
-      if (exitCalled) throw new ImportNotTrusted(exitCalled);
-      throw error;
+      const stalled = new Promise<never>((_, reject) => {
+        onIdle = () => reject(new ImportNotTrusted({ kind: 'stalled', reason: 'idle' }));
+        process.once('beforeExit', onIdle);
+        timer = setTimeout(
+          () => reject(new ImportNotTrusted({ kind: 'stalled', reason: 'timeout' })),
+          this.options.timeoutMs,
+        ).unref();
+      });
+      let namespace: Record<string, unknown>;
+      try {
+        namespace = await Promise.race([this.#context.run(label, () => importModule(file)), stalled]);
+      } catch (error) {
+        if (importing.exit) throw new ImportNotTrusted(importing.exit);
+        throw error;
+      }
+      if (importing.exit) throw new ImportNotTrusted(importing.exit);
+      return namespace;
+    } finally {
+      this.#importing = undefined;
+      clearTimeout(timer);
+      if (onIdle) process.removeListener('beforeExit', onIdle);
     }
-    if (exitCalled) throw new ImportNotTrusted(exitCalled);
-    return namespace;
-  } finally {
-    clearTimeout(timer);
-    if (onIdle) process.removeListener('beforeExit', onIdle);
-    process.exit = exit;
-    process.stdout.write = stdoutWrite;
+  }
+
+  /** Gives the process back its own `process.exit` and stdout. */
+  dispose(): void {
+    this.#context.disable();
+    process.exit = this.#exit;
+    process.stdout.write = this.#stdoutWrite;
   }
 }
