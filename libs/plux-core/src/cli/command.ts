@@ -214,14 +214,22 @@ export function findPackageRoot(cwd: string): string | undefined {
  *   an empty result.
  */
 export function resolveCwd(io: CliIo, cwd: string | undefined): string {
-  if (cwd === undefined) return io.cwd;
-  const dir = resolve(io.cwd, cwd);
+  return cwd === undefined ? io.cwd : resolveFolder(io, '--cwd', cwd);
+}
+
+/**
+ * A folder given on the command line (`--cwd`, `--root`), resolved against the current folder.
+ *
+ * @throws UsageError naming the flag when the folder does not exist or is not a folder.
+ */
+export function resolveFolder(io: CliIo, flag: string, value: string): string {
+  const dir = resolve(io.cwd, value);
   let isFolder: boolean;
   try {
     isFolder = statSync(dir).isDirectory();
   } catch {
-    throw new UsageError(`--cwd ${printable(cwd)}: no such folder`);
+    throw new UsageError(`${flag} ${printable(value)}: no such folder`);
   }
-  if (!isFolder) throw new UsageError(`--cwd ${printable(cwd)}: not a folder`);
+  if (!isFolder) throw new UsageError(`${flag} ${printable(value)}: not a folder`);
   return dir;
 }

@@ -84,6 +84,13 @@ describe('main', () => {
     }
   });
 
+  it('exits 2 with "no such folder" when discover --root names a folder that does not exist', async () => {
+    const run = await plux('discover', '--root', '/nonexistent/plux-package');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('plux discover: --root /nonexistent/plux-package: no such folder');
+  });
+
   it('treats a path given to show as a path, and says when it names no folder', async () => {
     for (const path of ['./does/not/exist', 'does/not/exist', '/does/not/exist']) {
       const run = await plux('show', path);

@@ -10,7 +10,7 @@ import {
   type RunDiscoverResult,
 } from '../../build/index.js';
 import { DEFAULT_IMPORT_TIMEOUT_MS } from '../../build/import-module.js';
-import { defineCommand, findPackageRoot, splitList } from '../command.js';
+import { defineCommand, findPackageRoot, resolveFolder, splitList } from '../command.js';
 import { describeError, EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
 
 export const discoverCommand = defineCommand({
@@ -78,11 +78,12 @@ discovery, naming the module.`,
     '0 written or up to date (also when a module failed to import without --strict),',
     '1 a module threw (--strict), ended or stalled the import, duplicate plugins, or a stale',
     '  index (--check),',
-    '2 bad usage.',
+    '2 bad usage (also a --root that names no folder).',
   ],
   async run({ values }, io) {
     const report = new Reporter(io);
-    const root = values.root === undefined ? findPackageRoot(io.cwd) : resolve(io.cwd, values.root);
+    const root =
+      values.root === undefined ? findPackageRoot(io.cwd) : resolveFolder(io, '--root', values.root);
     if (!root) {
       report.error(
         `no package.json in ${io.cwd} or any folder above it; run plux discover inside a package, or pass --root`,
