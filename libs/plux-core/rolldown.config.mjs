@@ -10,7 +10,7 @@
  *   build entry and the CLI import too: `PluginSpec`, `Plugin` and the errors exist once in the package.
  * - Dynamic imports stay lazy: each CLI command is its own chunk, loaded when it runs; build-time code
  *   (`chunks/build.js`) is reached only from `build/index.js` and the `discover` command.
- * - `@manypkg/get-packages`, `picomatch` and Node's builtins stay external: installed dependencies, loaded where
+ * - `@manypkg/get-packages`, `jsonc-parser`, `picomatch` and Node's builtins stay external: installed dependencies, loaded where
  *   the source loads them (the first two on first use, through `createRequire`).
  * - `keepNames`: error kinds are class names (`this.name = new.target.name`), so a class renamed to avoid a clash
  *   inside a chunk must still report its own name.
@@ -29,7 +29,7 @@ export default defineConfig({
   },
   platform: 'node',
   tsconfig: 'tsconfig.lib.json',
-  external: [/^node:/, '@manypkg/get-packages', 'picomatch'],
+  external: [/^node:/, '@manypkg/get-packages', 'jsonc-parser', 'picomatch'],
   // `version` is written into the code, so `import { version } from '@plux/core'` reads no package.json.
   transform: { target: 'es2022', define: { __PLUX_VERSION__: JSON.stringify(version) } },
   output: {

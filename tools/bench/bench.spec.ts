@@ -12,7 +12,7 @@ import type { FigureResult } from './src/report.js';
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const FIGURE_IDS = [
   ...['R1', 'R2', 'R3', 'R1r', 'R2r', 'R4', 'R7', 'R8', 'R5', 'R6a', 'R6b'],
-  ...['B1', 'B2', 'B3', 'X1', 'X2', 'X3'],
+  ...['B1', 'B2', 'B3', 'X1', 'X2', 'X3', 'B4'],
 ];
 
 /**

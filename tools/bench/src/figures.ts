@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { B4 } from './figure-b4.js';
 import { SETTLE_MS, type Fixtures } from './fixtures/index.js';
 import { runCase, type Case } from './harness.js';
 
@@ -334,4 +335,5 @@ export const FIGURES: PairFigure[] = [
       },
     }),
   },
+  B4,
 ];

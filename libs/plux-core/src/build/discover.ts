@@ -8,9 +8,10 @@ import {
   type PluginSpecResolver,
 } from '../core/plugin.js';
 import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '../core/plux-index.js';
+import { printable } from '../core/printable.js';
 import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
 import { DiscoveryError } from './errors.js';
-import { importModule } from './import-module.js';
+import { DEFAULT_IMPORT_TIMEOUT_MS, ImportGuard, ImportNotTrusted } from './import-module.js';
 import { packageLabel, readPackageJson } from './package-json.js';
 import { compare, listModules, resolveScanFolder } from './scan.js';
 
@@ -37,6 +38,12 @@ export interface DiscoverOptions {
    * subclass the host's managers use, so the index lists the plugin shapes they accept.
    */
   specResolver?: PluginSpecResolver;
+  /**
+   * How long one module's import may take, in milliseconds, before discovery fails naming it (a top-level `await`
+   * that never settles while something else keeps the process alive). Default: the `PLUX_IMPORT_TIMEOUT`
+   * environment variable, else 30,000. An import that cannot settle at all (the event loop emptied) fails at once.
+   */
+  importTimeout?: number;
 }
 
 /** A module that threw when discovery imported it. */
@@ -80,10 +87,16 @@ export interface DiscoverResult {
  * ```ts
  * const { index, failures } = await discoverPlugins({ root: 'libs/services', exclude: ['internal/**'] });
  * ```
+ * While a module is imported, `process.exit()` throws instead of ending the process and stdout is sent to stderr;
+ * a module that calls `process.exit()`, or whose import does not settle, fails discovery whether or not `strict`
+ * is set: the index it would give is incomplete.
+ *
  * @throws DiscoveryError when two different exports have one (namespace, name), a plugin's namespace or name is
- *   not valid in an index, a module threw and `strict` is set, or there is no folder to scan.
+ *   not valid in an index, a module threw and `strict` is set, a module ended or stalled the import, the import
+ *   timeout is not a positive number, or there is no folder to scan.
  */
 export async function discoverPlugins(options: DiscoverOptions): Promise<DiscoverResult> {
+  const timeoutMs = importTimeoutOf(options);
   const root = realpathOrThrow(resolve(options.root));
   const pkg = readPackageJson(root);
   const label = packageLabel(pkg, root);
@@ -96,36 +109,59 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   const valueOfKey = new Map<unknown, unknown>();
   const nestedPlugins: { module: string; path: string; value: unknown }[] = [];
   const resolver = options.specResolver ?? defaultSpecResolver;
+  const untrusted: string[] = [];
 
-  for (const file of listing.files) {
-    const module = toModulePath(root, file);
-    modules.push(module);
-    let namespace: Record<string, unknown>;
-    try {
-      namespace = await importModule(file);
-    } catch (error) {
-      failures.push({ module, error });
-      continue;
-    }
-    for (const exportName of Object.keys(namespace)) {
-      const value = readExport(namespace, exportName);
-      if (isPluginClass(value) && value.pluginName && !value.namespace) {
-        warnings.push(
-          `${module}#${exportName}: class ${value.name} has pluginName but no namespace, so it is not a plugin`,
-        );
-      }
-      if (!specOf(value, exportName, resolver)) {
-        if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value, resolver));
+  const guard = new ImportGuard({ timeoutMs });
+  try {
+    for (const file of listing.files) {
+      const module = toModulePath(root, file);
+      modules.push(module);
+      let namespace: Record<string, unknown>;
+      try {
+        namespace = await guard.import(file, module);
+      } catch (error) {
+        if (!(error instanceof ImportNotTrusted)) {
+          failures.push({ module, error });
+          continue;
+        }
+        untrusted.push(describeUntrusted(module, error, timeoutMs));
+        // A stalled module stays stalled: every module that imports it would wait out the timeout too.
+        if (error.verdict.kind === 'stalled') break;
         continue;
       }
-      const key = identityOf(value);
-      valueOfKey.set(key, value);
-      const sites = sitesByValue.get(key);
-      if (sites) sites.push({ file, exportName });
-      else sitesByValue.set(key, [{ file, exportName }]);
+      for (const exportName of Object.keys(namespace)) {
+        const value = readExport(namespace, exportName);
+        if (isPluginClass(value) && value.pluginName && !value.namespace) {
+          warnings.push(
+            `${module}#${exportName}: class ${value.name} has pluginName but no namespace, so it is not a plugin`,
+          );
+        }
+        if (!specOf(value, exportName, resolver)) {
+          if (exportName === 'default') nestedPlugins.push(...pluginsInside(module, value, resolver));
+          continue;
+        }
+        const key = identityOf(value);
+        valueOfKey.set(key, value);
+        const sites = sitesByValue.get(key);
+        if (sites) sites.push({ file, exportName });
+        else sitesByValue.set(key, [{ file, exportName }]);
+      }
     }
+  } finally {
+    guard.dispose();
+  }
+  for (const { module, code } of guard.lateExits) {
+    untrusted.push(
+      `${module}: process.exit(${String(code ?? '')}) was called during discovery, from a timer or callback it started`,
+    );
   }
 
+  if (untrusted.length) {
+    throw DiscoveryError.fromProblems(
+      `${label}: discovery cannot finish, so the index would be incomplete; fix the module, or leave it out with exclude`,
+      untrusted,
+    );
+  }
   if (options.strict && failures.length) {
     throw DiscoveryError.fromProblems(
       `${label}: ${failures.length} module(s) threw on import (strict mode); fix them or leave them out with exclude`,
@@ -153,7 +189,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
     const where = `${module}#${site.exportName}`;
     const invalid = checkNamespace(spec.namespace) ?? checkName(spec.name);
     if (invalid) {
-      problems.push(`${where}: plugin ${JSON.stringify(`${spec.namespace}:${spec.name}`)}: ${invalid}`);
+      problems.push(`${where}: plugin "${printable(`${spec.namespace}:${spec.name}`)}": ${invalid}`);
       continue;
     }
     const plugin: IndexedPlugin = {
@@ -236,6 +272,36 @@ function pluginsInside(
     if (specOf(item, key, resolver)) found.push({ module, path: `default.${key}`, value: item });
   }
   return found;
+}
+
+function describeUntrusted(module: string, error: ImportNotTrusted, timeoutMs: number): string {
+  const { verdict } = error;
+  if (verdict.kind === 'exit') {
+    return `${module}: process.exit(${String(verdict.code ?? '')}) was called while it was imported`;
+  }
+  if (verdict.reason === 'idle') {
+    return `${module}: its import never settles: a top-level await waits for something that never happens`;
+  }
+  return (
+    `${module}: its import did not settle within ${timeoutMs} ms; ` +
+    'raise the limit with the import timeout (--import-timeout, PLUX_IMPORT_TIMEOUT) if it is only slow'
+  );
+}
+
+/** The import timeout: the option, else `PLUX_IMPORT_TIMEOUT`, else the default. */
+function importTimeoutOf(options: DiscoverOptions): number {
+  const fromEnv = process.env['PLUX_IMPORT_TIMEOUT'];
+  const [value, source] =
+    options.importTimeout !== undefined
+      ? [options.importTimeout, 'the import timeout']
+      : fromEnv !== undefined && fromEnv !== ''
+        ? [Number(fromEnv), 'PLUX_IMPORT_TIMEOUT']
+        : [DEFAULT_IMPORT_TIMEOUT_MS, 'the default import timeout'];
+  if (!Number.isInteger(value) || value <= 0) {
+    const shown = source === 'PLUX_IMPORT_TIMEOUT' ? `"${printable(fromEnv ?? '')}"` : String(value);
+    throw new DiscoveryError(`${source} must be a positive whole number of milliseconds, got ${shown}`);
+  }
+  return value;
 }
 
 function realpathOrThrow(path: string): string {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 
 type Import = (specifier: string) => Promise<Record<string, unknown>>;
@@ -34,5 +35,103 @@ export async function importModule(file: string): Promise<Record<string, unknown
     if ((error as NodeJS.ErrnoException).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw error;
     importer = compiledImport;
     return importer(url);
+  }
+}
+
+/** How long discovery waits for one module's import by default, in milliseconds. */
+export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
+
+/** Why an import could not be trusted: the module ended the process, or its import never settled. */
+export type ImportVerdict =
+  | { kind: 'exit'; code: string | number | null | undefined }
+  | { kind: 'stalled'; reason: 'idle' | 'timeout' };
+
+/** Thrown by {@link ImportGuard.import} when a module called `process.exit()` or its import did not settle. */
+export class ImportNotTrusted extends Error {
+  constructor(readonly verdict: ImportVerdict) {
+    super(
+      verdict.kind === 'exit'
+        ? `called process.exit(${String(verdict.code ?? '')})`
+        : verdict.reason === 'idle'
+          ? 'its import never settles (a top-level await on something that never happens)'
+          : 'its import did not settle in time',
+    );
+    this.name = 'ImportNotTrusted';
+  }
+}
+
+/**
+ * Protects the process from the modules discovery imports, as a test runner protects itself from a test, from
+ * construction until {@link ImportGuard.dispose}:
+ *
+ * - `process.exit()` does not end the process. Called by the module being imported (its top-level code, or code
+ *   it awaits), it throws, so the module stops there, and that import fails with {@link ImportNotTrusted}, even
+ *   when the module catches what was thrown. Called from elsewhere (a timer an earlier module set), it returns
+ *   and is recorded in {@link ImportGuard.lateExits} with the module whose code called it: an
+ *   `AsyncLocalStorage` follows each import into the code it runs, timers and callbacks included.
+ * - an import that cannot settle fails instead of hanging or silently ending the process: when the event loop
+ *   empties while it is pending (`beforeExit`), at once; otherwise after the timeout.
+ * - what anything writes to stdout (`console.log`, `process.stdout.write`) goes to stderr, so stdout stays data.
+ */
+export class ImportGuard {
+  /** `process.exit()` calls not made by the module being imported: the module whose code made it, and the code. */
+  readonly lateExits: { module: string; code: string | number | null | undefined }[] = [];
+  readonly #exit = process.exit;
+  readonly #stdoutWrite = process.stdout.write;
+  readonly #context = new AsyncLocalStorage<string>();
+  #importing: { label: string; exit?: ImportVerdict } | undefined;
+  #last = '';
+
+  constructor(private readonly options: { timeoutMs: number }) {
+    process.exit = ((code?: string | number | null) => {
+      const from = this.#context.getStore();
+      const importing = this.#importing;
+      if (!importing || from !== importing.label) {
+        this.lateExits.push({ module: from ?? this.#last, code });
+        return undefined as never;
+      }
+      importing.exit ??= { kind: 'exit', code };
+      throw new ImportNotTrusted(importing.exit);
+    }) as typeof process.exit;
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  }
+
+  /** Imports one module (`label` names it in {@link ImportGuard.lateExits}); see {@link importModule}. */
+  async import(file: string, label: string): Promise<Record<string, unknown>> {
+    const importing: { label: string; exit?: ImportVerdict } = { label };
+    this.#importing = importing;
+    this.#last = label;
+    let timer: NodeJS.Timeout | undefined;
+    let onIdle: (() => void) | undefined;
+    try {
+      const stalled = new Promise<never>((_, reject) => {
+        onIdle = () => reject(new ImportNotTrusted({ kind: 'stalled', reason: 'idle' }));
+        process.once('beforeExit', onIdle);
+        timer = setTimeout(
+          () => reject(new ImportNotTrusted({ kind: 'stalled', reason: 'timeout' })),
+          this.options.timeoutMs,
+        ).unref();
+      });
+      let namespace: Record<string, unknown>;
+      try {
+        namespace = await Promise.race([this.#context.run(label, () => importModule(file)), stalled]);
+      } catch (error) {
+        if (importing.exit) throw new ImportNotTrusted(importing.exit);
+        throw error;
+      }
+      if (importing.exit) throw new ImportNotTrusted(importing.exit);
+      return namespace;
+    } finally {
+      this.#importing = undefined;
+      clearTimeout(timer);
+      if (onIdle) process.removeListener('beforeExit', onIdle);
+    }
+  }
+
+  /** Gives the process back its own `process.exit` and stdout. */
+  dispose(): void {
+    this.#context.disable();
+    process.exit = this.#exit;
+    process.stdout.write = this.#stdoutWrite;
   }
 }

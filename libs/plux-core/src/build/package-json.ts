@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import jsonc from 'jsonc-parser';
+
 import { DiscoveryError } from './errors.js';
 
 /** A package.json as discovery reads it: parsed, with the text kept so an update can keep its formatting. */
@@ -9,9 +11,11 @@ export interface PackageJsonFile {
   path: string;
   /** Its parsed content. */
   json: Record<string, unknown>;
-  /** Its text as read. */
+  /** Its text as read (a leading byte order mark included). */
   text: string;
 }
+
+const BOM = '\ufeff';
 
 /**
  * Reads `<root>/package.json`.
@@ -36,7 +40,7 @@ export function readPackageJson(root: string): PackageJsonFile {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.startsWith(BOM) ? text.slice(1) : text);
   } catch (error) {
     throw new DiscoveryError(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
@@ -83,4 +87,49 @@ function entryOfExports(exports: unknown): string | undefined {
     }
   }
   return entryOfExports(map['require']);
+}
+
+/**
+ * package.json's text with `"plux"` set to `plux` and, when given, `file` appended to its `files` array, as minimal
+ * text edits (jsonc-parser's `modify`): every other byte stays as it was — numbers JSON.parse would round
+ * (`12345678901234567890`, `1e400`), key order, line endings, indentation, a byte order mark.
+ */
+export function editPackageJsonText(text: string, edits: { plux?: string; appendToFiles?: string }): string {
+  const bom = text.startsWith(BOM) ? BOM : '';
+  let body = bom ? text.slice(1) : text;
+  if (edits.plux !== undefined) {
+    const root = jsonc.parseTree(body);
+    if (root && jsonc.findNodeAtLocation(root, ['plux'])) {
+      body = jsonc.applyEdits(body, jsonc.modify(body, ['plux'], edits.plux, {}));
+    } else if (root?.type === 'object') {
+      body = appendItem(body, root, `"plux": ${JSON.stringify(edits.plux)}`);
+    }
+  }
+  if (edits.appendToFiles !== undefined) {
+    const root = jsonc.parseTree(body);
+    const files = root && jsonc.findNodeAtLocation(root, ['files']);
+    if (files?.type === 'array') body = appendItem(body, files, JSON.stringify(edits.appendToFiles));
+  }
+  return bom + body;
+}
+
+/**
+ * Appends an item (an array value, or an object's `"key": value`) after the last one of `node`, in the node's own
+ * layout: separated as its items are, so `["a", "b"]` stays on one line and one item per line stays so.
+ */
+function appendItem(text: string, node: jsonc.Node, item: string): string {
+  const items = node.children ?? [];
+  const last = items.at(-1);
+  if (!last) {
+    const [open, close] = node.type === 'array' ? ['[', ']'] : ['{', '}'];
+    return `${text.slice(0, node.offset)}${open}${item}${close}${text.slice(node.offset + node.length)}`;
+  }
+  const before = items.at(-2);
+  const separator = before
+    ? text.slice(before.offset + before.length, last.offset).replace(/^\s*,/, '')
+    : /[\r\n]/.test(text.slice(node.offset + 1, last.offset))
+      ? text.slice(node.offset + 1, last.offset)
+      : ' ';
+  const end = last.offset + last.length;
+  return `${text.slice(0, end)},${separator}${item}${text.slice(end)}`;
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 
 import picomatch from 'picomatch';
 
@@ -7,8 +7,9 @@ import { diffIndex, type IndexDiff } from './diff.js';
 import { discoverPlugins, type DiscoverOptions, type DiscoverResult } from './discover.js';
 import { DiscoveryError } from './errors.js';
 import { validateIndexSchema } from './index-schema.js';
-import { readPackageJson, type PackageJsonFile } from './package-json.js';
+import { editPackageJsonText, readPackageJson, type PackageJsonFile } from './package-json.js';
 import { isInside } from './scan.js';
+import { removeStaleTemps, writeAtomically } from './write-atomically.js';
 
 /** Options of {@link runDiscover}: those of {@link discoverPlugins}, plus where the index goes. */
 export interface RunDiscoverOptions extends DiscoverOptions {
@@ -52,7 +53,9 @@ export interface RunDiscoverResult {
 /**
  * Discovers a package's plugins and writes (or, with `check`, verifies) its `plux.json`: what `plux discover` and
  * the Nx executor `@plux/nx:discover` both run. The file is written only when its bytes change, atomically (a temp
- * file renamed over it), so its timestamp stays put when nothing changed.
+ * file renamed over it, through a symlink, keeping its mode), so its timestamp stays put when nothing changed;
+ * temp files of earlier runs that were killed are removed. package.json is edited as text: only the `plux` field
+ * and the `files` entry change, every other byte stays.
  *
  * @example
  * ```ts
@@ -81,12 +84,15 @@ export async function runDiscover(options: RunDiscoverOptions): Promise<RunDisco
   if (stale && !options.check) {
     writeAtomically(output, result.index);
     run.written = output;
+  } else if (!options.check) {
+    removeStaleTemps(output); // what a killed earlier run left behind (a write does this itself)
   }
   if (!isInside(result.root, output)) return run;
 
   const pkg = readPackageJson(result.root);
   const indexPath = relative(result.root, output).split(sep).join('/');
   if (options.updatePackage && updatePackageJson(pkg, indexPath)) run.packageUpdated = pkg.path;
+  else if (!options.check) removeStaleTemps(pkg.path);
   run.hints = packageHints(readPackageJson(result.root), indexPath);
   return run;
 }
@@ -119,15 +125,18 @@ function packageHints(pkg: PackageJsonFile, indexPath: string): string[] {
   return hints;
 }
 
-/** Sets the `plux` field and adds the index to `files`; returns whether package.json changed. */
+/**
+ * Sets the `plux` field and adds the index to `files`, editing package.json as text so that every other byte
+ * stays; returns whether package.json changed.
+ */
 function updatePackageJson(pkg: PackageJsonFile, indexPath: string): boolean {
-  const json = { ...pkg.json };
-  const wanted = `./${indexPath}`;
-  if (typeof json['plux'] !== 'string' || normalize(json['plux']) !== indexPath) json['plux'] = wanted;
+  const { json } = pkg;
+  const plux = json['plux'];
   const files = json['files'];
-  if (Array.isArray(files) && !coveredByFiles(files, indexPath)) json['files'] = [...files, indexPath];
-  const indent = /^([ \t]+)"/m.exec(pkg.text)?.[1] ?? '  ';
-  const text = `${JSON.stringify(json, null, indent)}${pkg.text.endsWith('\n') ? '\n' : ''}`;
+  const text = editPackageJsonText(pkg.text, {
+    plux: typeof plux === 'string' && normalize(plux) === indexPath ? undefined : `./${indexPath}`,
+    appendToFiles: Array.isArray(files) && !coveredByFiles(files, indexPath) ? indexPath : undefined,
+  });
   if (text === pkg.text) return false;
   writeAtomically(pkg.path, text);
   return true;
@@ -165,18 +174,6 @@ function readIfExists(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
     throw error;
   }
 }

@@ -1,3 +1,7 @@
+import { printable } from '../core/printable.js';
+
+export { printable };
+
 /**
  * The CLI's contact with the outside world, passed in so that specs can run commands in-process: data goes to
  * `stdout`, diagnostics to `stderr` (prefixed `plux:`), so `--json` and `--output -` pipe cleanly.
@@ -11,11 +15,40 @@ export interface CliIo {
   cwd: string;
   /** The environment (`NO_COLOR`). */
   env: NodeJS.ProcessEnv;
+  /**
+   * Sends what anything else in the process writes to stdout (`console.log` of an imported module) to stderr,
+   * while {@link CliIo.stdout} keeps writing to the real stdout. Absent where output is already captured.
+   */
+  routeStrayOutput?: () => void;
 }
 
-/** The process's own streams, folder and environment. */
+/**
+ * The process's own streams, folder and environment. A reader that closes stdout early (`plux list | head -1`)
+ * ends the command quietly with exit 0: it has what it wanted, and there is nobody left to tell.
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  const stdout = process.stdout;
+  const write = stdout.write.bind(stdout);
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(EXIT.ok);
+    });
+  }
+  return {
+    stdout: {
+      write: (text: string) => write(text),
+      get isTTY() {
+        return stdout.isTTY;
+      },
+    },
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    routeStrayOutput: () => {
+      stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write;
+    },
+  };
 }
 
 /** Exit codes, as documented in the README. */
@@ -36,29 +69,37 @@ export class UsageError extends Error {
   }
 }
 
-/** Diagnostics on stderr, one line each, prefixed `plux:`. */
+/**
+ * Diagnostics on stderr, one line each, prefixed `plux:`. Every line is passed through {@link printable} (without
+ * a length cap), so nothing a message quotes can send a terminal escape or reorder the text.
+ */
 export class Reporter {
   constructor(private readonly io: CliIo) {}
 
   info(message: string): void {
-    this.io.stderr.write(`plux: ${message}\n`);
+    this.write(`plux: ${message}`);
   }
 
   warn(message: string): void {
-    this.io.stderr.write(`plux: warning: ${message}\n`);
+    this.write(`plux: warning: ${message}`);
   }
 
   hint(message: string): void {
-    this.io.stderr.write(`plux: hint: ${message}\n`);
+    this.write(`plux: hint: ${message}`);
   }
 
   error(message: string): void {
-    this.io.stderr.write(`plux: error: ${message}\n`);
+    this.write(`plux: error: ${message}`);
   }
 
   /** An indented detail line under the previous message. */
   detail(message: string): void {
-    this.io.stderr.write(`  ${message}\n`);
+    this.write(`  ${message}`);
+  }
+
+  private write(text: string): void {
+    const lines = text.split('\n').map((line) => printable(line, Number.POSITIVE_INFINITY));
+    this.io.stderr.write(`${lines.join('\n')}\n`);
   }
 }
 
@@ -92,7 +133,7 @@ export type Cell = string | { text: string; paint: (text: string) => string };
  */
 export function formatTable(header: string[], rows: Cell[][], palette: Palette): string {
   const text = (cell: Cell | undefined) =>
-    cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text;
+    printable(cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => text(r[i]).length)));
   const line = (cells: Cell[], paintHeader: boolean) =>
     header
@@ -108,8 +149,13 @@ export function formatTable(header: string[], rows: Cell[][], palette: Palette):
   return [line(header, true), ...rows.map((r) => line(r, false))].join('\n') + '\n';
 }
 
-/** A thrown value in one line: `Error: message`. */
+/** A thrown value in one line: `Error: message`, escaped and capped for a terminal. */
 export function describeError(error: unknown): string {
+  return printable(errorText(error), 1000);
+}
+
+/** A thrown value as `Name: message`, as is (for JSON output, which escapes it itself). */
+export function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

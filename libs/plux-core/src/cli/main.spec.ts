@@ -40,7 +40,7 @@ describe('main', () => {
     const word = await plux('help', 'show');
 
     expect(flag.status).toBe(0);
-    expect(flag.stdout).toContain('Usage: plux show [package]');
+    expect(flag.stdout).toContain('Usage: plux show [--cwd <dir>] [package]');
     expect(word).toEqual(flag);
   });
 
@@ -64,5 +64,49 @@ describe('main', () => {
       stdout: '',
       stderr: "plux: error: plux list: --json takes no value\n  Run 'plux list --help' for usage.\n",
     });
+  });
+
+  it('names --cwd in the usage lines of list, resolve and show', async () => {
+    expect((await plux('list', '--help')).stdout).toMatch(/^Usage: plux list .*\[--cwd <dir>\]/);
+    expect((await plux('resolve', '--help')).stdout).toMatch(
+      /^Usage: plux resolve --namespace <ns> .*\[--cwd <dir>\]/,
+    );
+    expect((await plux('show', '--help')).stdout).toMatch(/^Usage: plux show \[--cwd <dir>\]/);
+  });
+
+  it('exits 2 with "no such folder" when --cwd names a folder that does not exist', async () => {
+    for (const args of [['list'], ['resolve', '-n', 'acme'], ['show']]) {
+      const run = await plux(...args, '--cwd', '/nonexistent/plux-folder');
+
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`plux ${args[0]}: --cwd /nonexistent/plux-folder: no such folder`);
+    }
+  });
+
+  it('exits 2 with "no such folder" when discover --root names a folder that does not exist', async () => {
+    const run = await plux('discover', '--root', '/nonexistent/plux-package');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('plux discover: --root /nonexistent/plux-package: no such folder');
+  });
+
+  it('treats a path given to show as a path, and says when it names no folder', async () => {
+    for (const path of ['./does/not/exist', 'does/not/exist', '/does/not/exist']) {
+      const run = await plux('show', path);
+
+      expect(run.status, path).toBe(2);
+      expect(run.stderr).toContain(`plux show: ${path}: no such folder`);
+      expect(run.stderr).not.toContain('no package');
+    }
+  });
+
+  it('echoes an unknown command escaped and cut, never raw', async () => {
+    const run = await plux(`evil\u009b31m${'x'.repeat(1000)}`);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown command "evil\\u009b31mxxx');
+    expect(run.stderr).not.toMatch(/[\u0080-\u009f]/);
+    expect(run.stderr.split('\n')[0]!.length).toBeLessThan(320);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { parseCommandArgs, type Command } from './command.js';
-import { describeError, EXIT, processIo, Reporter, UsageError, type CliIo } from './io.js';
+import { commandHelp, parseCommandArgs, type Command } from './command.js';
+import { describeError, EXIT, printable, processIo, Reporter, UsageError, type CliIo } from './io.js';
 
 interface CommandEntry {
   summary: string;
@@ -69,8 +69,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!entry) {
     const what = first.startsWith('-')
-      ? `unknown option ${first}`
-      : `unknown command ${JSON.stringify(first)}`;
+      ? `unknown option ${printable(first)}`
+      : `unknown command "${printable(first)}"`;
     report.error(`${what}; the commands are ${Object.keys(COMMANDS).join(', ')}`);
     report.detail("Run 'plux --help' for usage.");
     return EXIT.usage;
@@ -79,7 +79,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     const args = parseCommandArgs(command, rest);
     if (!args) {
-      io.stdout.write(command.help);
+      io.stdout.write(commandHelp(command));
       return EXIT.ok;
     }
     return await command.run(args, io);
@@ -105,11 +105,11 @@ async function help(args: string[], io: CliIo): Promise<number> {
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     new Reporter(io).error(
-      `unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(COMMANDS).join(', ')}`,
+      `unknown command "${printable(name)}"; the commands are ${Object.keys(COMMANDS).join(', ')}`,
     );
     return EXIT.usage;
   }
-  io.stdout.write((await entry.load()).help);
+  io.stdout.write(commandHelp(await entry.load()));
   return EXIT.ok;
 }
 
@@ -127,7 +127,7 @@ Options:
   -h, --help     show help (also: plux <command> --help)
   -v, --version  print the version of @plux/core
 
-Exit codes: 0 success, 1 a failure the command reports, 2 bad usage.
+Exit codes: 0 success (also when a reader closes stdout early), 1 a failure the command reports, 2 bad usage.
 Diagnostics go to stderr; PLUX_LOG=silent|error|warn|debug sets how many.
 `;
 }

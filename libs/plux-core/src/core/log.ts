@@ -2,6 +2,8 @@
  * plux's diagnostics: one line each on stderr, prefixed `plux:`. `PLUX_LOG=silent|error|warn|debug` sets the level
  * (default `warn`); tests and hosts can swap the sink with {@link setLogSink}.
  */
+import { printable } from './printable.js';
+
 export type LogLevel = 'silent' | 'error' | 'warn' | 'debug';
 
 /** Where plux's diagnostics go. */
@@ -9,7 +11,14 @@ export type LogSink = (level: Exclude<LogLevel, 'silent'>, message: string) => v
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, debug: 3 };
 
-const stderrSink: LogSink = (_level, message) => console.error(`plux: ${message}`);
+// Each line escaped: a message may quote a package's name or an index's content, which must not drive a terminal.
+const stderrSink: LogSink = (_level, message) =>
+  console.error(
+    `plux: ${message
+      .split('\n')
+      .map((line) => printable(line, Number.POSITIVE_INFINITY))
+      .join('\n')}`,
+  );
 let sink: LogSink = stderrSink;
 
 /** Replaces the sink (pass nothing to restore stderr); returns the previous one. */

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { checkModulePath, parseIndex, serializeIndex, type IndexedPlugin } from './plux-index.js';
+import {
+  checkModulePath,
+  checkName,
+  checkNamespace,
+  parseIndex,
+  serializeIndex,
+  type IndexedPlugin,
+} from './plux-index.js';
 
 const entry = (
   namespace: string,
@@ -138,5 +145,67 @@ describe('checkModulePath', () => {
     const problem = checkModulePath(path);
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(expected);
+  });
+});
+
+describe('checkName and checkNamespace on invisible and reordering characters', () => {
+  const c1 = ['t\u0085nel', 'c1name\u009b31m', 'a\u0080', 'z\u009f'];
+  const bidi = [
+    '\u202eevil',
+    'a\u202ab',
+    'a\u202db',
+    'a\u2066b',
+    'a\u2069b',
+    'a\u200eb',
+    'a\u200fb',
+    'a\u061cb',
+  ];
+
+  it.each(c1)('rejects the C1 control in %j', (value) => {
+    expect(checkName(value)).toMatch(/must not contain control characters/);
+    expect(checkNamespace(value)).toMatch(/must not contain control characters/);
+  });
+
+  it.each(bidi)('rejects the bidirectional control in %j', (value) => {
+    expect(checkName(value)).toMatch(/bidirectional control characters/);
+    expect(checkNamespace(value)).toMatch(/bidirectional control characters/);
+  });
+
+  it('accepts printable Unicode beyond ASCII', () => {
+    for (const value of ['tünnel', '名前', 'emoji-🚀', 'ÿ', 'a\u00a0b']) {
+      expect(checkName(value)).toBeUndefined();
+    }
+  });
+
+  it('leaves such an entry out of an index with an escaped problem, keeping the valid ones', () => {
+    const { plugins, problems } = parseIndex({
+      formatVersion: 1,
+      plugins: {
+        ns: {
+          'c1name\u009b31m': { module: './a.js', export: 'a' },
+          '\u202eevil': { module: './a.js', export: 'b' },
+          good: { module: './a.js', export: 'c' },
+        },
+        'ns\u0085': { x: { module: './a.js', export: 'd' } },
+      },
+    });
+
+    expect(plugins.map((p) => p.name)).toEqual(['good']);
+    expect(problems).toHaveLength(3);
+    const text = problems.join('\n');
+    expect(text).toContain('plugin ns:"c1name\\u009b31m"');
+    expect(text).toContain('plugin ns:"\\u202eevil"');
+    expect(text).toContain('namespace "ns\\u0085"');
+    expect(text).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+  });
+
+  it('cuts a long rejected value in a problem to a sane length', () => {
+    const { problems } = parseIndex({
+      formatVersion: 1,
+      plugins: { ns: { [`${'x'.repeat(600)}`]: { module: './a.js', export: 'a' } } },
+    });
+
+    expect(problems[0]).toContain('…');
+    expect(problems[0]!.length).toBeLessThan(320);
   });
 });

@@ -3,6 +3,8 @@
  * one writes is exactly what the other accepts.
  */
 
+import { BIDI_CONTROLS, CONTROL_CHARACTERS, printable, quoted } from './printable.js';
+
 /** The only `formatVersion` this version of plux reads and writes. */
 export const INDEX_FORMAT_VERSION = 1;
 
@@ -58,7 +60,7 @@ export function parseIndex(raw: unknown): ParsedIndex {
   for (const [namespace, entries] of Object.entries(namespaces)) {
     const nsProblem = checkNamespace(namespace);
     if (nsProblem) {
-      problems.push(`namespace ${JSON.stringify(namespace)}: ${nsProblem}`);
+      problems.push(`namespace "${printable(namespace)}": ${nsProblem}`);
       continue;
     }
     if (!isRecord(entries)) {
@@ -68,7 +70,7 @@ export function parseIndex(raw: unknown): ParsedIndex {
     for (const [name, entry] of Object.entries(entries)) {
       const problem = checkName(name) ?? checkEntry(entry, moduleChecks);
       if (problem) {
-        problems.push(`plugin ${namespace}:${printable(name)}: ${problem}`);
+        problems.push(`plugin ${namespace}:${quoted(name)}: ${problem}`);
         continue;
       }
       const { module, export: exportName } = entry as PluxIndexEntry;
@@ -108,17 +110,26 @@ export function checkNamespace(namespace: string): string | undefined {
   if (namespace === '') return 'a namespace must not be empty';
   if (tooLong(namespace)) return `a namespace is at most ${MAX_NAME_LENGTH} characters`;
   if (/[:\s]/.test(namespace)) return 'a namespace must not contain ":" or whitespace';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(namespace)) return 'a namespace must not contain control characters';
-  return undefined;
+  return checkCharacters(namespace, 'a namespace');
 }
 
 /** Why `name` is not a valid plugin name, or undefined when it is. */
 export function checkName(name: string): string | undefined {
   if (name === '') return 'a plugin name must not be empty';
   if (tooLong(name)) return `a plugin name is at most ${MAX_NAME_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'a plugin name must not contain control characters';
+  return checkCharacters(name, 'a plugin name');
+}
+
+/**
+ * Control characters (C0, DEL, C1: U+0080–U+009F, whose U+009B is a terminal's CSI) and bidirectional controls
+ * (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069: they make a name read differently from what it is) have no
+ * place in a name that is printed, compared and matched by `PLUX_DISABLED` rules.
+ */
+function checkCharacters(value: string, what: string): string | undefined {
+  if (CONTROL_CHARACTERS.test(value)) return `${what} must not contain control characters`;
+  if (BIDI_CONTROLS.test(value)) {
+    return `${what} must not contain bidirectional control characters (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069)`;
+  }
   return undefined;
 }
 
@@ -130,16 +141,16 @@ export function checkModulePath(module: string): string | undefined {
   if (module === '') return 'module must not be empty';
   if (module.includes('\0')) return 'module must not contain NUL';
   if (/^[a-zA-Z][a-zA-Z\d+.-]+:/.test(module))
-    return `module ${JSON.stringify(module)} is a URL, not a path inside the package`;
+    return `module "${printable(module)}" is a URL, not a path inside the package`;
   if (module.startsWith('/') || module.startsWith('\\') || /^[a-zA-Z]:/.test(module)) {
-    return `module ${JSON.stringify(module)} is an absolute path, not a path inside the package`;
+    return `module "${printable(module)}" is an absolute path, not a path inside the package`;
   }
   const parts = module.split(/[\\/]/);
   let depth = 0;
   for (const part of parts) {
     if (part === '..') depth--;
     else if (part !== '.' && part !== '') depth++;
-    if (depth < 0) return `module ${JSON.stringify(module)} leaves the package root`;
+    if (depth < 0) return `module "${printable(module)}" leaves the package root`;
   }
   return undefined;
 }
@@ -160,12 +171,6 @@ function tooLong(name: string): boolean {
   return name.length > MAX_NAME_LENGTH && [...name].length > MAX_NAME_LENGTH;
 }
 
-/** A name as it can be printed: quoted and escaped when it holds control characters (a terminal escape, say). */
-function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -173,7 +178,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeof value;
+  return typeof value === 'string' ? `the string "${printable(value)}"` : typeof value;
 }
 
 function define<T>(target: Record<string, T>, key: string, value: T) {

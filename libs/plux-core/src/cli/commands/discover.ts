@@ -1,52 +1,89 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 
-import { DiscoveryError, isEmptyDiff, runDiscover, type RunDiscoverResult } from '../../build/index.js';
-import { defineCommand, findPackageRoot, splitList } from '../command.js';
-import { describeError, EXIT, Reporter, type CliIo } from '../io.js';
+import {
+  DiscoveryError,
+  isEmptyDiff,
+  runDiscover,
+  type IndexDiff,
+  type IndexedPlugin,
+  type RunDiscoverResult,
+} from '../../build/index.js';
+import { DEFAULT_IMPORT_TIMEOUT_MS } from '../../build/import-module.js';
+import { defineCommand, findPackageRoot, resolveFolder, splitList } from '../command.js';
+import { describeError, EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
 
 export const discoverCommand = defineCommand({
   name: 'discover',
-  maxPositionals: 0,
+  description: `Import every JavaScript module of the package's build output (.js, .mjs, .cjs), collect each export that is a
+plugin (a PluginSpec, a Plugin class with namespace and pluginName, a plugin() function) and write plux.json.`,
   options: {
-    path: { type: 'string' },
-    include: { type: 'string', multiple: true },
-    exclude: { type: 'string', multiple: true },
-    output: { type: 'string', short: 'o' },
-    strict: { type: 'boolean' },
-    check: { type: 'boolean' },
-    'update-package': { type: 'boolean' },
-    root: { type: 'string' },
+    path: {
+      type: 'string',
+      value: '<dir>',
+      description:
+        'folder to scan, relative to the package root\n(default: the folder of the built entry, from exports["."] or main)',
+    },
+    include: {
+      type: 'string',
+      multiple: true,
+      value: '<globs>',
+      description:
+        'import only modules matching these globs, relative to the scanned folder\n' +
+        '(comma-separated or repeated; a glob matching a folder matches all inside it)',
+    },
+    exclude: {
+      type: 'string',
+      multiple: true,
+      value: '<globs>',
+      description: 'never import modules matching these globs; exclude wins over include',
+    },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: '<file>',
+      description:
+        'the index file (default: plux.json in the package root); "-" prints it to stdout\n' +
+        '(and sends whatever the imported modules print to stderr)',
+    },
+    strict: {
+      type: 'boolean',
+      description: 'fail when a module throws on import (default: report it and skip it)',
+    },
+    check: {
+      type: 'boolean',
+      description: 'write nothing; exit 1 when the index file is stale, naming what differs',
+    },
+    'update-package': {
+      type: 'boolean',
+      description: 'point package.json at the index ("plux" field, and "files" when present)',
+    },
+    root: {
+      type: 'string',
+      value: '<dir>',
+      description: 'the package root (default: the nearest folder with a package.json)',
+    },
+    'import-timeout': {
+      type: 'string',
+      value: '<ms>',
+      description: `how long one module's import may take (default: $PLUX_IMPORT_TIMEOUT, else ${DEFAULT_IMPORT_TIMEOUT_MS})`,
+    },
   },
-  help: `Usage: plux discover [options]
-
-Import every JavaScript module of the package's build output (.js, .mjs, .cjs), collect each export that is a
-plugin (a PluginSpec, a Plugin class with namespace and pluginName, a plugin() function) and write plux.json.
-
-Options:
-  --path <dir>        folder to scan, relative to the package root
-                      (default: the folder of the built entry, from exports["."] or main)
-  --include <globs>   import only modules matching these globs, relative to the scanned folder
-                      (comma-separated or repeated; a glob matching a folder matches all inside it)
-  --exclude <globs>   never import modules matching these globs; exclude wins over include
-  -o, --output <file> the index file (default: plux.json in the package root); "-" prints it to stdout
-  --strict            fail when a module throws on import (default: report it and skip it)
-  --check             write nothing; exit 1 when the index file is stale, naming what differs
-  --update-package    point package.json at the index ("plux" field, and "files" when present)
-  --root <dir>        the package root (default: the nearest folder with a package.json)
-  -h, --help          show this help
-
-Discovery runs your package's code: each module it imports executes, side effects included. Keep modules
+  notes: `Discovery runs your package's code: each module it imports executes, side effects included. Keep modules
 that do something on import (start servers, write files) out with --exclude. node_modules, dot-folders and
-test files (*.spec.*, *.test.*) are never imported.
-
-Exit codes: 0 written or up to date (also when a module failed to import without --strict),
-            1 a module threw (--strict), duplicate plugins, or a stale index (--check),
-            2 bad usage.
-`,
+test files (*.spec.*, *.test.*) are never imported. A module that calls process.exit() while it is imported,
+or whose import does not settle (a top-level await that never ends, or runs past --import-timeout), fails
+discovery, naming the module.`,
+  exitCodes: [
+    '0 written or up to date (also when a module failed to import without --strict),',
+    '1 a module threw (--strict), ended or stalled the import, duplicate plugins, or a stale',
+    '  index (--check),',
+    '2 bad usage (also a --root that names no folder).',
+  ],
   async run({ values }, io) {
     const report = new Reporter(io);
-    const root = values.root === undefined ? findPackageRoot(io.cwd) : resolve(io.cwd, values.root);
+    const root =
+      values.root === undefined ? findPackageRoot(io.cwd) : resolveFolder(io, '--root', values.root);
     if (!root) {
       report.error(
         `no package.json in ${io.cwd} or any folder above it; run plux discover inside a package, or pass --root`,
@@ -67,6 +104,9 @@ Exit codes: 0 written or up to date (also when a module failed to import without
       report.detail("Run 'plux discover --help' for usage.");
       return EXIT.usage;
     }
+    // With --output -, stdout is the index alone: whatever the imported modules print, now or later, goes to
+    // stderr (io.stdout keeps the real stream).
+    if (output === '-') io.routeStrayOutput?.();
     let run: RunDiscoverResult;
     try {
       run = await runDiscover({
@@ -78,6 +118,7 @@ Exit codes: 0 written or up to date (also when a module failed to import without
         output,
         check: values.check,
         updatePackage: values['update-package'],
+        importTimeout: parseTimeout(values['import-timeout']),
       });
     } catch (error) {
       if (!(error instanceof DiscoveryError)) throw error;
@@ -104,15 +145,7 @@ function printOutcome(
   const summary =
     `${count(result.plugins.length, 'plugin')} in ${count(namespaces, 'namespace')}, ` +
     `${count(result.modules.length, 'module')} imported from ${scanned}`;
-  const where = (id: string) => {
-    const p = result.plugins.find((x) => `${x.namespace}:${x.name}` === id);
-    return p ? ` (${p.module}#${p.export})` : '';
-  };
-  const changes = [
-    ...diff.added.map((id) => `added ${id}${where(id)}`),
-    ...diff.removed.map((id) => `removed ${id}`),
-    ...diff.changed.map((id) => `changed ${id}${where(id)}`),
-  ];
+  const changes = describeChanges(result.plugins, diff);
 
   if (run.output === undefined) {
     io.stdout.write(result.index);
@@ -145,6 +178,35 @@ function printOutcome(
     );
   for (const hint of run.hints) report.hint(hint);
   return EXIT.ok;
+}
+
+/**
+ * One line per plugin the diff names (`added acme:sqs (./dist/sqs.js#sqs)`). Linear in the plugins: each is read
+ * once into a map, never searched for per line.
+ */
+export function describeChanges(plugins: readonly IndexedPlugin[], diff: IndexDiff): string[] {
+  const byId = new Map<string, IndexedPlugin>();
+  for (const p of plugins) byId.set(`${p.namespace}:${p.name}`, p);
+  const where = (id: string) => {
+    const p = byId.get(id);
+    return p ? ` (${p.module}#${p.export})` : '';
+  };
+  return [
+    ...diff.added.map((id) => `added ${id}${where(id)}`),
+    ...diff.removed.map((id) => `removed ${id}`),
+    ...diff.changed.map((id) => `changed ${id}${where(id)}`),
+  ];
+}
+
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UsageError(
+      `--import-timeout needs a positive whole number of milliseconds, got ${printable(value)}`,
+    );
+  }
+  return ms;
 }
 
 function count(n: number, noun: string): string {

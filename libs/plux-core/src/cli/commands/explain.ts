@@ -1,43 +1,38 @@
-import { resolve } from 'node:path';
-
-import { defineCommand } from '../command.js';
+import { defineCommand, resolveCwd } from '../command.js';
+import { quoted } from '../../core/printable.js';
 import { explainPlugin, type Explanation } from '../explain/explain.js';
 import { EXIT, paletteFor, type Palette, UsageError } from '../io.js';
 
 export const explainCommand = defineCommand({
   name: 'explain',
-  maxPositionals: 1,
-  options: {
-    load: { type: 'boolean' },
-    json: { type: 'boolean' },
-    cwd: { type: 'string' },
-  },
-  help: `Usage: plux explain <namespace>:<name> [--load] [--json]
-
-Why a plugin is, or is not, there: the package that declares it (name@version, folder, workspace or
+  description: `Why a plugin is, or is not, there: the package that declares it (name@version, folder, workspace or
 installed), the packages' entries it hides and by which precedence rule, index entries of it that were
 skipped and why, the PLUX_DISABLED rule that disables it, and whether its module exists inside its package.
 For a name no visible package declares: the nearest names and namespaces, and the packages whose index is
 missing or points at modules that are not built.
 
-Reads the indexes only: nothing is imported, unless --load.
-
-Options:
-  --load       also import, create and load the plugin (no load arguments), and report what happened
-  --json       print a JSON object instead of text
-  --cwd <dir>  look from this folder instead of the current one
-  -h, --help   show this help
-
-Exit codes: 0 the plugin would load (with --load: it loaded), 1 it would not, 2 bad usage.
-`,
+Reads the indexes only: nothing is imported, unless --load.`,
+  arguments: [{ name: '<namespace>:<name>', description: 'the plugin to explain' }],
+  options: {
+    load: {
+      type: 'boolean',
+      description: 'also import, create and load the plugin (no load arguments), and report what happened',
+    },
+    json: { type: 'boolean', description: 'print a JSON object instead of text' },
+    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+  },
+  exitCodes: [
+    '0 the plugin would load (with --load: it loaded), 1 it would not,',
+    '2 bad usage (no plugin named, --cwd names no folder).',
+  ],
   async run({ values, positionals }, io) {
     const [target] = positionals;
     if (target === undefined) throw new UsageError('name the plugin: plux explain <namespace>:<name>');
     const colon = target.indexOf(':');
     if (colon <= 0 || colon === target.length - 1) {
-      throw new UsageError(`expected <namespace>:<name>, got ${JSON.stringify(target)}`);
+      throw new UsageError(`expected <namespace>:<name>, got ${quoted(target)}`);
     }
-    const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
+    const cwd = resolveCwd(io, values.cwd);
     const explanation = await explainPlugin(target.slice(0, colon), target.slice(colon + 1), {
       cwd,
       load: values.load === true,

@@ -1,9 +1,9 @@
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 
 import type { EntryPoint } from '../../core/entry-point.js';
 import { IndexPluginFinder } from '../../runtime/finder.js';
-import { defineCommand } from '../command.js';
-import { EXIT, formatTable, paletteFor, Reporter, type Cell } from '../io.js';
+import { defineCommand, resolveCwd } from '../command.js';
+import { EXIT, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
 
 /** One row of `plux list --json`. */
 export interface ListedPlugin {
@@ -27,31 +27,25 @@ export interface ListedPlugin {
 
 export const listCommand = defineCommand({
   name: 'list',
-  maxPositionals: 0,
-  options: {
-    namespace: { type: 'string', short: 'n' },
-    json: { type: 'boolean' },
-    cwd: { type: 'string' },
-  },
-  help: `Usage: plux list [--namespace <ns>] [--json]
-
-List every plugin visible from the current folder: those of the enclosing workspace's packages and of the
+  description: `List every plugin visible from the current folder: those of the enclosing workspace's packages and of the
 packages installed in node_modules, read from their indexes (plux.json). Nothing is imported.
 
 Columns: namespace, name, package@version, workspace or installed, module#export. A plugin hidden by a
-plugin of the same namespace and name in a package that takes precedence is listed as shadowed.
-
-Options:
-  -n, --namespace <ns>  only the plugins of this namespace
-  --json                print a JSON array instead of a table
-  --cwd <dir>           look from this folder instead of the current one
-  -h, --help            show this help
-
-Exit codes: 0 listed (also when nothing was found), 2 bad usage.
-`,
+plugin of the same namespace and name in a package that takes precedence is listed as shadowed.`,
+  options: {
+    namespace: {
+      type: 'string',
+      short: 'n',
+      value: '<ns>',
+      description: 'only the plugins of this namespace',
+    },
+    json: { type: 'boolean', description: 'print a JSON array instead of a table' },
+    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+  },
+  exitCodes: ['0 listed (also when nothing was found), 2 bad usage (--cwd names no folder).'],
   async run({ values }, io) {
     const report = new Reporter(io);
-    const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
+    const cwd = resolveCwd(io, values.cwd);
     const finder = IndexPluginFinder.forCwd(cwd);
     const wanted = (ep: EntryPoint) => values.namespace === undefined || ep.namespace === values.namespace;
     const listed: ListedPlugin[] = finder.listEntryPoints().filter(wanted).map(toListed);
@@ -73,7 +67,7 @@ Exit codes: 0 listed (also when nothing was found), 2 bad usage.
       return EXIT.ok;
     }
     if (listed.length === 0) {
-      const scope = values.namespace === undefined ? '' : ` in namespace ${values.namespace}`;
+      const scope = values.namespace === undefined ? '' : ` in namespace ${printable(values.namespace)}`;
       report.info(`no plugins${scope} visible from ${cwd}`);
       return EXIT.ok;
     }

@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
-
 import { PluginManager, type PluginContainer } from '../../runtime/manager.js';
-import { defineCommand } from '../command.js';
-import { describeError, EXIT, formatTable, paletteFor, Reporter, UsageError, type Cell } from '../io.js';
+import { defineCommand, resolveCwd } from '../command.js';
+import { EXIT, errorText, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
 
 /** One row of `plux resolve --json`. */
 export interface ResolvedPlugin {
@@ -23,36 +21,40 @@ export interface ResolvedPlugin {
 
 export const resolveCommand = defineCommand({
   name: 'resolve',
-  maxPositionals: 0,
-  options: {
-    namespace: { type: 'string', short: 'n' },
-    load: { type: 'boolean' },
-    json: { type: 'boolean' },
-    cwd: { type: 'string' },
-  },
-  help: `Usage: plux resolve --namespace <ns> [--load] [--json]
-
-Resolve every plugin of a namespace, as plux's resolve does: import its module and turn its export into a
-PluginSpec, then print the spec. Nothing is created or loaded. This imports the plugins' modules: it runs
-their top-level code.
+  description: `Resolve every plugin of a namespace, as plux's resolve does: import its module and turn its export
+into a PluginSpec, then print the spec. Nothing is created or loaded. This imports the plugins' modules: it
+runs their top-level code.
 
 With --load, also create and load each plugin through a PluginManager, as an application would (without
-load arguments), and report its state: loaded, disabled with its reason, or error with its message.
-
-Options:
-  -n, --namespace <ns>  the namespace (required)
-  --load                also create and load each plugin (runs its constructor, shouldLoad and load)
-  --json                print a JSON array instead of a table
-  --cwd <dir>           resolve from this folder instead of the current one
-  -h, --help            show this help
-
-Exit codes: 0 every plugin resolved (with --load: loaded or is disabled), 1 at least one failed, 2 bad usage.
-`,
+load arguments), and report its state: loaded, disabled with its reason, or error with its message.`,
+  options: {
+    namespace: {
+      type: 'string',
+      short: 'n',
+      value: '<ns>',
+      description: 'the namespace (required)',
+      required: true,
+    },
+    load: {
+      type: 'boolean',
+      description: 'also create and load each plugin (runs its constructor, shouldLoad and load)',
+    },
+    json: { type: 'boolean', description: 'print a JSON array instead of a table' },
+    cwd: {
+      type: 'string',
+      value: '<dir>',
+      description: 'resolve from this folder instead of the current one',
+    },
+  },
+  exitCodes: [
+    '0 every plugin resolved (with --load: loaded or is disabled), 1 at least one failed,',
+    '2 bad usage (--namespace missing, --cwd names no folder).',
+  ],
   async run({ values }, io) {
-    if (values.namespace === undefined) throw new UsageError('--namespace is required');
     const report = new Reporter(io);
-    const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
-    const manager = new PluginManager(values.namespace, { cwd });
+    const namespace = values.namespace!;
+    const cwd = resolveCwd(io, values.cwd);
+    const manager = new PluginManager(namespace, { cwd });
     const results: ResolvedPlugin[] = [];
     if (!values.load) {
       // imports each module and resolves each export; a failure is recorded on its container
@@ -72,7 +74,7 @@ Exit codes: 0 every plugin resolved (with --load: loaded or is disabled), 1 at l
     if (values.json) {
       io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     } else if (results.length === 0) {
-      report.info(`no plugins in namespace ${values.namespace} visible from ${cwd}`);
+      report.info(`no plugins in namespace ${printable(namespace)} visible from ${cwd}`);
     } else {
       const palette = paletteFor(io);
       const paint = {
@@ -88,7 +90,7 @@ Exit codes: 0 every plugin resolved (with --load: loaded or is disabled), 1 at l
         r.state === 'disabled'
           ? (r.reason ?? '')
           : r.state === 'error'
-            ? `${r.stage}: ${r.error}`
+            ? `${r.stage}: ${printable(r.error ?? '', 1000)}`
             : r.state === 'resolved'
               ? (r.spec ?? '')
               : '',
@@ -98,7 +100,7 @@ Exit codes: 0 every plugin resolved (with --load: loaded or is disabled), 1 at l
     const failed = results.filter((r) => r.state === 'error');
     if (failed.length) {
       report.error(
-        `${failed.length} of ${results.length} plugin(s) in ${values.namespace} failed: ${failed.map((r) => r.name).join(', ')}`,
+        `${failed.length} of ${results.length} plugin(s) in ${printable(namespace)} failed: ${failed.map((r) => r.name).join(', ')}`,
       );
       return EXIT.failure;
     }
@@ -119,7 +121,7 @@ export function describeContainer(container: PluginContainer): ResolvedPlugin {
         : container.loadError !== undefined
           ? { stage: 'load' as const, error: container.loadError }
           : undefined;
-  if (failure) return { ...base, state: 'error', stage: failure.stage, error: describeError(failure.error) };
+  if (failure) return { ...base, state: 'error', stage: failure.stage, error: errorText(failure.error) };
   if (container.isLoaded) return { ...base, state: 'loaded' };
   if (container.isResolved && container.spec) {
     return { ...base, state: 'resolved', spec: String(container.spec) };

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 
 import { IndexPluginFinder } from '../../runtime/finder.js';
-import { defineCommand, findPackageRoot } from '../command.js';
+import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
 import { EXIT, Reporter, UsageError } from '../io.js';
 import { renderRegistry } from '../types/render.js';
 
@@ -11,33 +11,34 @@ export const DEFAULT_TYPES_OUT = 'src/plux-registry.d.ts';
 
 export const typesCommand = defineCommand({
   name: 'types',
-  maxPositionals: 0,
-  options: {
-    out: { type: 'string', short: 'o' },
-    check: { type: 'boolean' },
-    cwd: { type: 'string' },
-  },
-  help: `Usage: plux types [--out <file>|-] [--check]
-
-Write the PluginRegistry augmentation of @plux/core for every plugin visible from the current folder, from the
+  description: `Write the PluginRegistry augmentation of @plux/core for every plugin visible from the current folder, from the
 indexes (plux.json) alone: nothing is imported. With it in your program, new PluginManager('acme.services')
 knows its plugins: load('s3') has the S3 plugin's own type, and a misspelt namespace or name does not compile.
 
 Each plugin's type is a type-only import of its export through a path your code can resolve: the package's
 name and its "exports" map. A plugin whose type cannot be reached from outside its package (no .d.ts, or no
-export leads to its module) is typed as Plugin, and named on stderr.
-
-Options:
-  -o, --out <file>  where to write, relative to the package root (default: ${DEFAULT_TYPES_OUT}); - for stdout
-  --check           write nothing; exit 1, naming the difference, when the file is not up to date (a CI lint)
-  --cwd <dir>       look from this folder instead of the current one
-  -h, --help        show this help
-
-Exit codes: 0 written (or up to date), 1 stale under --check, 2 bad usage.
-`,
+export leads to its module) is typed as Plugin, and named on stderr.`,
+  options: {
+    out: {
+      type: 'string',
+      short: 'o',
+      value: '<file>|-',
+      description: `where to write, relative to the package root (default: ${DEFAULT_TYPES_OUT}); - for stdout`,
+    },
+    check: {
+      type: 'boolean',
+      description:
+        'write nothing; exit 1, naming the difference, when the file is not up to date (a CI lint)',
+    },
+    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+  },
+  exitCodes: [
+    '0 written (or up to date), 1 stale under --check,',
+    '2 bad usage (--check with --out -, --cwd names no folder).',
+  ],
   async run({ values }, io) {
     const report = new Reporter(io);
-    const cwd = values.cwd === undefined ? io.cwd : resolve(io.cwd, values.cwd);
+    const cwd = resolveCwd(io, values.cwd);
     const root = findPackageRoot(cwd) ?? cwd;
     const out = values.out ?? DEFAULT_TYPES_OUT;
     if (values.check && out === '-')

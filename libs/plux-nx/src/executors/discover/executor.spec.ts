@@ -156,6 +156,25 @@ describe('discover executor', () => {
     expect(said('error').join('\n')).toMatch(/broken\.js.*controlled import failure/s);
   });
 
+  it('fails naming a module that calls process.exit() on import, and the process running Nx goes on', async () => {
+    writeFileSync(join(workspace, 'pkg/lib/quit.js'), 'process.exit(0);\n');
+
+    expect(await run({ exclude: ['internal/**'] })).toEqual({ success: false });
+
+    expect(existsSync(join(workspace, 'pkg/plux.json'))).toBe(false);
+    expect(said('error').join('\n')).toContain(
+      './lib/quit.js: process.exit(0) was called while it was imported',
+    );
+  });
+
+  it('fails naming a module whose import does not settle within importTimeout', async () => {
+    writeFileSync(join(workspace, 'pkg/lib/stall.js'), 'await new Promise(() => {});\n');
+
+    expect(await run({ exclude: ['internal/**'], importTimeout: 200 })).toEqual({ success: false });
+
+    expect(said('error').join('\n')).toContain('./lib/stall.js: its import did not settle within 200 ms');
+  });
+
   it('imports only the included modules', async () => {
     await run({ include: ['services.js'] });
 

@@ -11,7 +11,9 @@ import type { IndexDiff, RunDiscoverResult } from '@plux/core/build';
  * scanned folder from its package.json entry, the index path from its `plux` field).
  *
  * Returns `{ success: false }` with a message prefixed `@plux/nx:` when discovery fails (a module that throws with
- * `strict`, two plugins with one name) or when `check` finds the index stale.
+ * `strict`, a module that calls `process.exit()` or whose import never settles, two plugins with one name) or when
+ * `check` finds the index stale. Discovery runs in Nx's process: `process.exit()` is trapped while a module is
+ * imported, so such a module fails the target instead of ending Nx.
  *
  * @example
  * ```json
@@ -62,6 +64,7 @@ export default async function discoverExecutor(
       strict: options.strict,
       check: options.check,
       output,
+      importTimeout: options.importTimeout,
     });
     for (const failure of run.result.failures) {
       logger.warn(`@plux/nx: skipped ${failure.module}, it threw on import: ${messageOf(failure.error)}`);

@@ -12,4 +12,6 @@ export interface DiscoverExecutorSchema {
   strict?: boolean;
   /** Write nothing; fail when the index on disk is stale. */
   check?: boolean;
+  /** How long one module's import may take, in milliseconds; default `PLUX_IMPORT_TIMEOUT`, else 30,000. */
+  importTimeout?: number;
 }
