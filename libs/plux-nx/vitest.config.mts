@@ -5,5 +5,7 @@ export default defineProject({
     name: '@plux/nx',
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     testTimeout: 30_000,
+    // hooks create and remove whole Nx workspaces: give them the time a loaded 2-core CI machine needs
+    hookTimeout: 120_000,
   },
 });
