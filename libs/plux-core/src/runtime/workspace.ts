@@ -5,7 +5,7 @@
  * Only folders are found here; reading their `package.json` and index is the finder's job. Every folder listed and
  * every config file read goes through a {@link WatchRecorder}, so the on-disk cache knows what to re-check.
  */
-import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
@@ -13,6 +13,7 @@ import type * as ManypkgModule from '@manypkg/get-packages';
 
 import { log } from '../core/log.js';
 import type { WatchRecorder } from './cache.js';
+import { readRegularFile } from './read-file.js';
 import { expandWorkspaceGlobs, pnpmPackages, staticPrefix } from './workspace-globs.js';
 
 /** How a package was reached; decides which one wins when two declare the same plugin. */
@@ -252,8 +253,8 @@ function readFolder(folder: string, context: ScanContext): Dirent[] | undefined 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-      const why =
-        code === 'ELOOP' ? 'it is a symlink loop; remove the link' : `${code}: ${(error as Error).message}`;
+      // Node's message already starts with the code ("EACCES: permission denied, scandir …")
+      const why = code === 'ELOOP' ? 'it is a symlink loop; remove the link' : (error as Error).message;
       context.problems.push(`cannot list ${folder}: ${why}`);
     }
   }
@@ -322,15 +323,17 @@ function loadManypkg(): Manypkg {
 }
 
 /**
- * The text of a file, undefined when there is none. Checks with a stat first: most paths asked for do not exist
- * (the config files of other package managers, package.json in every ancestor), and a failed read throws, which
- * costs far more than a stat on every start.
+ * The text of a file, undefined when there is none, or when it is not a regular file or too large to be a config
+ * file (see readRegularFile). Checks with a stat first: most paths asked for do not exist (the config files of other
+ * package managers, package.json in every ancestor), and a failed read throws, which costs far more than a stat on
+ * every start.
  */
 function readText(path: string): string | undefined {
   try {
     if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
-    return readFileSync(path, 'utf8');
-  } catch {
+    return readRegularFile(path);
+  } catch (error) {
+    log.debug(`${path} not read: ${(error as Error).message}`);
     return undefined;
   }
 }
