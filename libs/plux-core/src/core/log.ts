@@ -2,6 +2,8 @@
  * plux's diagnostics: one line each on stderr, prefixed `plux:`. `PLUX_LOG=silent|error|warn|debug` sets the level
  * (default `warn`); tests and hosts can swap the sink with {@link setLogSink}.
  */
+import { inspect } from 'node:util';
+
 export type LogLevel = 'silent' | 'error' | 'warn' | 'debug';
 
 /** Where plux's diagnostics go. */
@@ -9,7 +11,11 @@ export type LogSink = (level: Exclude<LogLevel, 'silent'>, message: string) => v
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, debug: 3 };
 
-const stderrSink: LogSink = (_level, message) => console.error(`plux: ${message}`);
+/**
+ * One diagnostic per `plux:` line; a message that holds line breaks (a plugin's own error text, a stack at debug
+ * level) continues on lines indented by two spaces, so every line still reads as part of that diagnostic.
+ */
+const stderrSink: LogSink = (_level, message) => console.error(`plux: ${message.replace(/\r?\n/g, '\n  ')}`);
 let sink: LogSink = stderrSink;
 
 /** Replaces the sink (pass nothing to restore stderr); returns the previous one. */
@@ -38,6 +44,26 @@ export const log = {
 
 /** A one-line description of an error: its message, or its stack at debug level. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return enabled('debug') && error.stack ? error.stack : error.message;
-  return String(error);
+  if (error instanceof Error) return enabled('debug') && error.stack ? error.stack : thrownText(error);
+  return thrownText(error);
+}
+
+/** How much of a thrown value that is not an Error a message quotes. */
+const MAX_THROWN_TEXT = 300;
+
+/**
+ * What a message says of a thrown value: an Error's message, a string as it is, anything else (`throw { code: 42 }`)
+ * described instead of printed as `[object Object]`.
+ */
+export function thrownText(value: unknown): string {
+  if (value instanceof Error) return value.message || String(value);
+  if (typeof value === 'string') return value;
+  let text: string;
+  try {
+    text = inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 10, maxStringLength: 200 });
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  if (text.length > MAX_THROWN_TEXT) text = `${text.slice(0, MAX_THROWN_TEXT)}…`;
+  return `${text} (thrown, not an Error)`;
 }

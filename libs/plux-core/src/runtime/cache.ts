@@ -1,5 +1,5 @@
 /**
- * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v3.json`, one line of JSON
+ * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v4.json`, one line of JSON
  * (the key, the caller's `data` and the byte length of each section), then one line per section.
  *
  * The idea of keying a cache of entry points on the stat data of what produced them comes from plux's
@@ -31,7 +31,7 @@ import { log } from '../core/log.js';
 import { openRegularFile, readRegularFile } from './read-file.js';
 
 /** Bump when the cache's content or meaning changes: an older file is then ignored and rewritten. */
-export const CACHE_VERSION = 3;
+export const CACHE_VERSION = 4;
 
 /** The cache file's name inside `node_modules/.cache/plux/`. */
 export const CACHE_FILE_NAME = `entry-points-v${CACHE_VERSION}.json`;
@@ -211,6 +211,8 @@ export class EntryPointsCache {
     }
     const sections = parsed.sections;
     return {
+      root: this.root,
+      watched: parsed.watched,
       data: parsed.data,
       section: (index) => {
         const start = starts[index];
@@ -303,6 +305,13 @@ function removeAbandonedTemps(file: string): void {
 
 /** What {@link EntryPointsCache.read} returns. */
 export interface CachedData {
+  /** The root the cache belongs to. */
+  root: string;
+  /**
+   * What the scan that wrote it watched, each path checked unchanged. A cache file is only as trustworthy as this
+   * list: the caller checks that it covers what a scan of the root must watch.
+   */
+  watched: readonly WatchRecord[];
   /** The `data` given to {@link EntryPointsCache.write}. */
   data: unknown;
   /** The text of the section at `index`, undefined past the last one. */

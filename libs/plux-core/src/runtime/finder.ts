@@ -121,8 +121,8 @@ function loadIndexScan(cwd: string, options: { useCache: boolean; readCache: boo
   if (cached !== undefined) {
     try {
       return deserializeIndex(cached, registerDistribution);
-    } catch {
-      log.debug(`index cache miss (${cache!.file}): unexpected content, rebuilding`);
+    } catch (error) {
+      log.debug(`index cache miss (${cache!.file}): ${(error as Error).message}, rebuilding`);
     }
   }
   cache?.prepare();

@@ -3,7 +3,7 @@
  * entry validated and its module checked to exist inside the package, symlinks resolved. Every problem is a
  * message naming the package, the file and the fix; nothing is imported.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
@@ -76,6 +76,7 @@ export function readPackageIndex(
   const version = typeof packageJson['version'] === 'string' ? packageJson['version'] : '0.0.0';
   const workspace = candidate.tier === 'workspace';
   const distribution: Distribution = { name, version, root: rootDir, packageJson, workspace };
+  packageFolders.set(distribution, candidate.dir);
   const label = `${name}@${version} (${rootDir})`;
   const regenerate = workspace
     ? 'run `plux discover` in that package to regenerate plux.json'
@@ -133,6 +134,44 @@ export function readPackageIndex(
     );
   }
   return { distribution, rank: TIER_RANK[candidate.tier] * 2 + (candidate.hoisted ? 1 : 0), entries };
+}
+
+/**
+ * The folder each package was reached through, where the finder made the package: its own folder, or a link in a
+ * `node_modules` folder (then its root is where the link leads). The load-time check resolves it again.
+ */
+const packageFolders = new WeakMap<Distribution, string>();
+
+/** Records the folder `distribution` was reached through (see {@link packageFolderOf}). */
+export function setPackageFolder(distribution: Distribution, folder: string): void {
+  packageFolders.set(distribution, folder);
+}
+
+/** The folder the finder reached `distribution` through; undefined for a package the finder did not make. */
+export function packageFolderOf(distribution: Distribution): string | undefined {
+  return packageFolders.get(distribution);
+}
+
+/**
+ * Why `distribution`, made by the finder (maybe from the on-disk cache), is not a package plux would find now, or
+ * undefined when it is: the folder it was reached through must still resolve to its root, and the root must hold
+ * a package.json. A cache, stale or forged, is never the authority on where a package lives.
+ */
+export function packageFolderProblem(distribution: Distribution): string | undefined {
+  const folder = packageFolders.get(distribution);
+  if (folder === undefined) return undefined;
+  const { real, error } = realFile(folder);
+  if (real === undefined) {
+    return error ? `its folder ${folder} cannot be read (${error.message})` : `its folder ${folder} is gone`;
+  }
+  if (real !== distribution.root)
+    return `its folder ${folder} resolves to ${real}, not to ${distribution.root}`;
+  try {
+    if (!statSync(distribution.root + sep + 'package.json').isFile()) throw new Error('not a file');
+  } catch {
+    return `${distribution.root} holds no package.json`;
+  }
+  return undefined;
 }
 
 /** How many skipped entries of one index are reported one by one; the rest are counted in one more message. */

@@ -65,6 +65,19 @@ const WORKSPACE_CONFIG_FILES = ['package.json', 'pnpm-workspace.yaml', 'lerna.js
 const INSTALL_STATE_FILES = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity'];
 
 /**
+ * What every scan of `rootDir` watches, whatever the tree holds: its config files, its `node_modules` folder and
+ * the install state in it. A cache whose watch list lacks one of them was not written by a scan, and is not read.
+ */
+export function requiredWatches(rootDir: string): ['f' | 'd', string][] {
+  const rootModules = join(rootDir, 'node_modules');
+  return [
+    ...WORKSPACE_CONFIG_FILES.map((file): ['f', string] => ['f', join(rootDir, file)]),
+    ['d', rootModules],
+    ...INSTALL_STATE_FILES.map((file): ['f', string] => ['f', join(rootModules, file)]),
+  ];
+}
+
+/**
  * Finds the root for `cwd`: the nearest ancestor with a workspace config (a `workspaces` field in package.json,
  * `pnpm-workspace.yaml`, `lerna.json`, `rush.json`); when there is none, the nearest package root (a folder with a
  * package.json) that has `node_modules`, else the nearest package root. Undefined when no ancestor is a package.
