@@ -7,7 +7,7 @@
  */
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
 
 import type * as ManypkgModule from '@manypkg/get-packages';
 
@@ -112,7 +112,7 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
   // The config files decide the root and the workspace packages, also where there is no workspace (yet).
   for (const file of WORKSPACE_CONFIG_FILES)
     recorder.file(join(root.dir, file), readText(join(root.dir, file)));
-  const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder) : [])];
+  const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder, problems) : [])];
   for (const dir of packages) {
     candidates.push({ dir, realDir: realPath(dir), tier: 'workspace', hoisted: false, linked: true });
   }
@@ -140,7 +140,21 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
  * malformed package.json, a workspace without the lock file it expects) the globs are expanded here instead, so
  * one broken package never hides the others: the finder then reports the broken package.json by name.
  */
-export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecorder): string[] {
+export function listWorkspacePackages(
+  root: WorkspaceRoot,
+  recorder: WatchRecorder,
+  problems: string[] = [],
+): string[] {
+  // Workspace packages live inside the root: a glob that leaves it (`../*`, an absolute path) is reported and
+  // ignored, and so is any folder outside the root that @manypkg/get-packages would still return for it.
+  const globs = root.globs.filter((glob) => {
+    if (glob.startsWith('!') || !leavesRoot(glob)) return true;
+    problems.push(
+      `the workspace glob ${JSON.stringify(glob)} in ${join(root.dir, CONFIG_FILE[root.tool ?? 'package.json'])} ` +
+        'reaches outside the workspace root; it is ignored (workspace packages must be inside the root)',
+    );
+    return false;
+  });
   let dirs: string[] | undefined;
   try {
     const { getPackagesSync } = loadManypkg();
@@ -159,10 +173,10 @@ export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecord
       `@manypkg/get-packages failed in ${root.dir} (${(error as Error).message}): expanding the globs`,
     );
   }
-  dirs ??= expandWorkspaceGlobs(root.dir, root.globs);
-  dirs = [...new Set(dirs)].filter((d) => d !== root.dir).sort();
+  dirs ??= expandWorkspaceGlobs(root.dir, globs);
+  dirs = [...new Set(dirs)].filter((d) => d.startsWith(root.dir + sep)).sort();
   // Membership also changes when a package folder appears: watch every folder a glob expands in.
-  for (const glob of root.globs) {
+  for (const glob of globs) {
     if (glob.startsWith('!')) continue;
     const prefix = resolve(root.dir, staticPrefix(glob) || '.');
     recorder.directory(prefix, listing(prefix));
@@ -173,6 +187,22 @@ export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecord
     }
   }
   return dirs;
+}
+
+/** The file that holds the workspace globs, by tool. */
+const CONFIG_FILE: Record<NonNullable<WorkspaceRoot['tool']>, string> = {
+  'package.json': 'package.json',
+  pnpm: 'pnpm-workspace.yaml',
+  lerna: 'lerna.json',
+  rush: 'rush.json',
+};
+
+/** Whether a workspace glob names folders outside the root: absolute, or `..` once normalised. */
+function leavesRoot(glob: string): boolean {
+  const path = glob.replace(/\\/g, '/');
+  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return true;
+  const normal = posix.normalize(path);
+  return normal === '..' || normal.startsWith('../');
 }
 
 /** The files by which Yarn marks a Plug'n'Play install (`.pnp.cjs` since yarn 3, `.pnp.js` before). */
