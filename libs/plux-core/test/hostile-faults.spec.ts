@@ -334,8 +334,9 @@ describe('the on-disk cache under killed and concurrent writers', () => {
       for (let round = 0; round < 8; round++) {
         const known = new Set(temps());
         const { child, exited } = start([WRITER, root, '1000000'], { cwd: root });
-        // kill the writer the moment its temp file appears: it is then writing the cache
-        const deadline = Date.now() + 20_000;
+        // kill the writer the moment its temp file appears: it is then writing the cache. A writer first starts
+        // Node and scans the tree, which takes far longer than usual on a loaded machine: wait up to two minutes
+        const deadline = Date.now() + 120_000;
         let temp: string | undefined;
         while (!temp && Date.now() < deadline && child.exitCode === null) {
           temp = temps().find((f) => !known.has(f));
@@ -361,7 +362,7 @@ describe('the on-disk cache under killed and concurrent writers', () => {
       expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(keys);
       expect(readdirSync(folder)).toEqual([CACHE_FILE_NAME]);
     },
-    SLOW_TEST_MS,
+    4 * SLOW_TEST_MS, // eight writers started and killed one after another
   );
 
   it(
