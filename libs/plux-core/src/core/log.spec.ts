@@ -27,16 +27,17 @@ describe('thrownText', () => {
 
   it('describes any other thrown value instead of printing [object Object]', () => {
     expect(thrownText({ code: 42, reason: 'nope' })).toBe(
-      "{ code: 42, reason: 'nope' } (thrown, not an Error)",
+      '{"code":42,"reason":"nope"} (thrown, not an Error)',
     );
     expect(thrownText(undefined)).toBe('undefined (thrown, not an Error)');
-    expect(thrownText(Object.create(null))).toBe('[Object: null prototype] {} (thrown, not an Error)');
+    expect(thrownText(Object.create(null))).toBe('{} (thrown, not an Error)');
+    expect(thrownText(12n)).toBe('12 (thrown, not an Error)');
     const long = thrownText({ text: 'x'.repeat(1000) });
     expect(long.length).toBeLessThan(400);
     expect(long).not.toContain('[object Object]');
   });
 
   it('is what errorText says of a non-Error', () => {
-    expect(errorText({ code: 42 })).toBe('{ code: 42 } (thrown, not an Error)');
+    expect(errorText({ code: 42 })).toBe('{"code":42} (thrown, not an Error)');
   });
 });

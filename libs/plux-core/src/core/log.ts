@@ -2,8 +2,6 @@
  * plux's diagnostics: one line each on stderr, prefixed `plux:`. `PLUX_LOG=silent|error|warn|debug` sets the level
  * (default `warn`); tests and hosts can swap the sink with {@link setLogSink}.
  */
-import { inspect } from 'node:util';
-
 export type LogLevel = 'silent' | 'error' | 'warn' | 'debug';
 
 /** Where plux's diagnostics go. */
@@ -58,11 +56,16 @@ const MAX_THROWN_TEXT = 300;
 export function thrownText(value: unknown): string {
   if (value instanceof Error) return value.message || String(value);
   if (typeof value === 'string') return value;
+  // JSON rather than node:util's inspect: loading util costs every start about a millisecond, for a rare message
   let text: string;
   try {
-    text = inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 10, maxStringLength: 200 });
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = Object.prototype.toString.call(value);
+    try {
+      text = String(value); // a bigint, a cycle
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
   }
   if (text.length > MAX_THROWN_TEXT) text = `${text.slice(0, MAX_THROWN_TEXT)}…`;
   return `${text} (thrown, not an Error)`;

@@ -30,7 +30,7 @@ const messageOf = (outcome: Parameters<typeof specFromModule>[1]) => {
 describe('specFromModule', () => {
   it('describes a module that threw a non-Error, never as [object Object]', () => {
     expect(messageOf({ failed: { code: 42 } })).toBe(
-      'cannot import plugin ns:x from /repo/node_modules/x/dist/x.js (package x@1.0.0): { code: 42 } (thrown, not an Error)',
+      'cannot import plugin ns:x from /repo/node_modules/x/dist/x.js (package x@1.0.0): {"code":42} (thrown, not an Error)',
     );
   });
 
