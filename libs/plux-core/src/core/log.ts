@@ -11,13 +11,17 @@ export type LogSink = (level: Exclude<LogLevel, 'silent'>, message: string) => v
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, debug: 3 };
 
-// Each line escaped: a message may quote a package's name or an index's content, which must not drive a terminal.
+/**
+ * One diagnostic per `plux:` line; a message that holds line breaks (a plugin's own error text, a stack at debug
+ * level) continues on lines indented by two spaces, so every line still reads as part of that diagnostic. Each
+ * line is escaped: a message may quote a package's name or an index's content, which must not drive a terminal.
+ */
 const stderrSink: LogSink = (_level, message) =>
   console.error(
     `plux: ${message
-      .split('\n')
+      .split(/\r?\n/)
       .map((line) => printable(line, Number.POSITIVE_INFINITY))
-      .join('\n')}`,
+      .join('\n  ')}`,
   );
 let sink: LogSink = stderrSink;
 
@@ -52,6 +56,31 @@ export const log = {
 
 /** A one-line description of an error: its message, or its stack at debug level. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return enabled('debug') && error.stack ? error.stack : error.message;
-  return String(error);
+  if (error instanceof Error) return enabled('debug') && error.stack ? error.stack : thrownText(error);
+  return thrownText(error);
+}
+
+/** How much of a thrown value that is not an Error a message quotes. */
+const MAX_THROWN_TEXT = 300;
+
+/**
+ * What a message says of a thrown value: an Error's message, a string as it is, anything else (`throw { code: 42 }`)
+ * described instead of printed as `[object Object]`.
+ */
+export function thrownText(value: unknown): string {
+  if (value instanceof Error) return value.message || String(value);
+  if (typeof value === 'string') return value;
+  // JSON rather than node:util's inspect: loading util costs every start about a millisecond, for a rare message
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      text = String(value); // a bigint, a cycle
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  if (text.length > MAX_THROWN_TEXT) text = `${text.slice(0, MAX_THROWN_TEXT)}…`;
+  return `${text} (thrown, not an Error)`;
 }

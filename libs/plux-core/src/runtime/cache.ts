@@ -1,5 +1,5 @@
 /**
- * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v3.json`, one line of JSON
+ * The on-disk cache of the merged index: `<root>/node_modules/.cache/plux/entry-points-v4.json`, one line of JSON
  * (the key, the caller's `data` and the byte length of each section), then one line per section.
  *
  * The idea of keying a cache of entry points on the stat data of what produced them comes from plux's
@@ -15,11 +15,8 @@
 import {
   closeSync,
   type Dirent,
-  fstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
-  readFileSync,
   readlinkSync,
   readSync,
   renameSync,
@@ -31,9 +28,10 @@ import {
 import { basename, dirname, join } from 'node:path';
 
 import { log } from '../core/log.js';
+import { openRegularFile, readRegularFile } from './read-file.js';
 
 /** Bump when the cache's content or meaning changes: an older file is then ignored and rewritten. */
-export const CACHE_VERSION = 3;
+export const CACHE_VERSION = 4;
 
 /** The cache file's name inside `node_modules/.cache/plux/`. */
 export const CACHE_FILE_NAME = `entry-points-v${CACHE_VERSION}.json`;
@@ -213,6 +211,8 @@ export class EntryPointsCache {
     }
     const sections = parsed.sections;
     return {
+      root: this.root,
+      watched: parsed.watched,
       data: parsed.data,
       section: (index) => {
         const start = starts[index];
@@ -305,6 +305,13 @@ function removeAbandonedTemps(file: string): void {
 
 /** What {@link EntryPointsCache.read} returns. */
 export interface CachedData {
+  /** The root the cache belongs to. */
+  root: string;
+  /**
+   * What the scan that wrote it watched, each path checked unchanged. A cache file is only as trustworthy as this
+   * list: the caller checks that it covers what a scan of the root must watch.
+   */
+  watched: readonly WatchRecord[];
   /** The `data` given to {@link EntryPointsCache.write}. */
   data: unknown;
   /** The text of the section at `index`, undefined past the last one. */
@@ -325,20 +332,26 @@ interface OpenedCache {
 const FIRST_READ_BYTES = 16 * 1024;
 
 /**
+ * The largest cache file plux reads: 64 MiB. The cache of 10,000 installed packages, or of one index of 50,000
+ * plugins, is a few MiB; a larger file is not one plux wrote, and is rebuilt.
+ */
+export const MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
  * Reads the first line of `file` only. A later {@link OpenedCache.readBody} opens the file again and reads the range
  * only when it is still the same file (a writer replaces it by a rename, which changes its identity).
  *
  * @throws the file system's error when the file cannot be opened or read.
  */
 function openCache(file: string): OpenedCache {
-  const fd = openSync(file, 'r');
+  // a regular file only, opened without blocking: a FIFO or a link to /dev/zero in its place is a miss, not a hang
+  const { fd, stat } = openRegularFile(file, MAX_CACHE_FILE_BYTES);
   let identity: string;
   let size: number;
   let buffer: Buffer;
   let filled = 0;
   let newline = -1;
   try {
-    const stat = fstatSync(fd);
     identity = fileIdentity(stat);
     size = stat.size;
     buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 1), FIRST_READ_BYTES));
@@ -348,6 +361,7 @@ function openCache(file: string): OpenedCache {
       newline = buffer.subarray(0, filled + read).indexOf(10, filled);
       filled += read;
       if (newline !== -1) break;
+      if (filled >= MAX_CACHE_FILE_BYTES) throw new Error('header line too long');
       if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
     }
   } finally {
@@ -365,9 +379,9 @@ function openCache(file: string): OpenedCache {
       const from = bodyStart + start;
       if (from + length <= headFilled) return head.subarray(from, from + length);
       try {
-        const again = openSync(file, 'r');
+        const { fd: again, stat: now } = openRegularFile(file, MAX_CACHE_FILE_BYTES);
         try {
-          if (fileIdentity(fstatSync(again)) !== identity) return undefined;
+          if (fileIdentity(now) !== identity) return undefined;
           const range = Buffer.allocUnsafe(length);
           let got = 0;
           while (got < length) {
@@ -421,7 +435,7 @@ function statTime(stat: string): number | undefined {
 
 function readFileFingerprint(path: string): string {
   try {
-    return fingerprintText(readFileSync(path, 'utf8'));
+    return fingerprintText(readRegularFile(path));
   } catch {
     return UNREADABLE;
   }

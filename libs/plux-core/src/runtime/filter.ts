@@ -39,7 +39,15 @@ export function createMatchingPluginFilter(): MatchingPluginFilter {
   const filter = ((spec: PluginSpec | EntryPoint) =>
     exclusions.some((m) => matches(m, spec))) as MatchingPluginFilter;
   Object.defineProperty(filter, 'exclusions', { value: exclusions, enumerable: true });
-  filter.addExclusion = (matcher) => void exclusions.push({ ...matcher });
+  filter.addExclusion = (matcher) => {
+    for (const field of ['namespace', 'name', 'value'] as const) {
+      const glob = matcher[field];
+      const problem = glob === undefined ? undefined : globProblem(glob);
+      if (problem)
+        throw new TypeError(`invalid ${field} glob ${JSON.stringify(glob)} in an exclusion: ${problem}`);
+    }
+    exclusions.push({ ...matcher });
+  };
   return filter;
 }
 
@@ -69,6 +77,22 @@ export function globToRegExp(glob: string): RegExp {
     } else out += c.replace(/[.+^${}()|\\/\]]/g, '\\$&');
   }
   return new RegExp(`^${out}$`, 's');
+}
+
+/**
+ * Why `glob` cannot be used (a class like `[z-a]` whose range is out of order), or undefined when it can. Python's
+ * fnmatch rejects the same globs, with `re.error`.
+ */
+export function globProblem(glob: string): string | undefined {
+  try {
+    globToRegExp(glob);
+    return undefined;
+  } catch (error) {
+    // "Invalid regular expression: /^[z-a]$/s: Range out of order in character class": the regular expression is
+    // ours, not the user's; keep the reason
+    const message = (error as Error).message;
+    return message.slice(message.lastIndexOf(': ') + 2) || message;
+  }
 }
 
 const compiled = new Map<string, RegExp>();

@@ -148,8 +148,8 @@ function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache
       if (view.namespaces.length === 0)
         log.debug(`no plugins in the index cache ${cache!.file} (PLUX_NO_CACHE=1 rescans the folders)`);
       return view;
-    } catch {
-      log.debug(`index cache miss (${cache!.file}): unexpected content, rebuilding`);
+    } catch (error) {
+      log.debug(`index cache miss (${cache!.file}): ${(error as Error).message}, rebuilding`);
     }
   }
   cache?.prepare();

@@ -205,7 +205,7 @@ export class PluginManager<P extends Plugin = Plugin, N extends string = string>
   #importModule(entryPoint: EntryPoint): Promise<ModuleOutcome> {
     let outcome = this.#modules.get(entryPoint.module);
     if (!outcome) {
-      outcome = importModule(entryPoint.module, entryPoint.distribution?.root);
+      outcome = importModule(entryPoint.module, entryPoint.distribution);
       this.#modules.set(entryPoint.module, outcome);
     }
     return outcome;

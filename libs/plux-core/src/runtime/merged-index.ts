@@ -3,11 +3,13 @@
  * a small header, then one section per namespace, so that a warm start which lists one namespace parses that
  * namespace only, however many packages are installed.
  */
-import { sep } from 'node:path';
+import { basename, dirname, isAbsolute, normalize, sep } from 'node:path';
 
 import type { Distribution, EntryPoint, ShadowedEntryPoint } from '../core/entry-point.js';
-import type { CachedData } from './cache.js';
+import type { CachedData, WatchRecord } from './cache.js';
 import { createLazyDistribution } from './metadata.js';
+import { packageFolderOf, setPackageFolder } from './package-index.js';
+import { requiredWatches } from './workspace.js';
 
 export type { ShadowedEntryPoint } from '../core/entry-point.js';
 
@@ -37,8 +39,11 @@ export interface IndexView {
   listEntryPoints(): readonly EntryPoint[];
 }
 
-/** A package as the cache stores it; package.json is left out and read on demand. */
-type DistTuple = [name: string, version: string, root: string, workspace: 0 | 1];
+/**
+ * A package as the cache stores it; package.json is left out and read on demand. `folder` is the folder the scan
+ * reached it through (a link in node_modules), when that is not its root.
+ */
+type DistTuple = [name: string, version: string, root: string, workspace: 0 | 1, folder?: string];
 /** An entry point with everything it needs, for the few the header holds (the shadowed pairs). */
 type FullEntry = [
   namespace: string,
@@ -133,13 +138,20 @@ export function deserializeIndex(
   ) {
     throw corrupt();
   }
+  const isPackageFolder = packageFolderRule(cached.root, cached.watched);
   const distributions = new Map<string, Distribution>();
   const distributionOf = (tuple: unknown): Distribution => {
-    const [name, version, root, workspace] = Array.isArray(tuple) ? tuple : [];
-    if (typeof name !== 'string' || typeof version !== 'string' || typeof root !== 'string') throw corrupt();
+    const [name, version, root, workspace, reached] = Array.isArray(tuple) ? tuple : [];
+    if (typeof name !== 'string' || typeof version !== 'string' || !isNormalPath(root)) throw corrupt();
+    const folder = reached ?? root;
+    if (!isNormalPath(folder) || !isPackageFolder(folder)) {
+      throw corrupt(`${folder} is not a package folder a scan of ${cached.root} reaches`);
+    }
     let distribution = distributions.get(root);
     if (!distribution) {
       distribution = createLazyDistribution({ name, version, root, workspace: workspace === 1 });
+      // checked again when a module of it is imported: the folder must still resolve to this root
+      setPackageFolder(distribution, folder);
       distributions.set(root, distribution);
       onDistribution(distribution);
     }
@@ -206,7 +218,61 @@ export function deserializeIndex(
 }
 
 function distTuple(d: Distribution): DistTuple {
-  return [d.name, d.version, d.root, d.workspace ? 1 : 0];
+  const folder = packageFolderOf(d);
+  return folder === undefined || folder === d.root
+    ? [d.name, d.version, d.root, d.workspace ? 1 : 0]
+    : [d.name, d.version, d.root, d.workspace ? 1 : 0, folder];
+}
+
+/**
+ * Decides from a cache's watch list which folders may hold the packages it lists, so that the cache, stale or
+ * forged, is never the authority on where a package lives. The list must cover what every scan of `root` watches
+ * (or the cache is not read at all), and a package folder must be one a scan reaches: the root, a workspace package
+ * (a folder inside the root, outside every node_modules, whose package.json is watched), or an entry (`name` or
+ * `@scope/name`) of a scanned node_modules folder: the root's, pnpm's `.pnpm/node_modules`, a workspace package's.
+ *
+ * @throws TypeError when the watch list lacks what every scan watches.
+ */
+function packageFolderRule(root: string, watched: readonly WatchRecord[]): (folder: string) => boolean {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (const [kind, path] of watched) {
+    if (kind === 'f') files.add(path);
+    else if (kind === 'd') folders.add(path);
+  }
+  for (const [kind, path] of requiredWatches(root)) {
+    if (!(kind === 'f' ? files : folders).has(path)) throw corrupt(`the cache does not watch ${path}`);
+  }
+  const rootModules = root + sep + 'node_modules';
+  const pnpmModules = rootModules + sep + '.pnpm' + sep + 'node_modules';
+  const isWorkspaceFolder = (dir: string) =>
+    dir === root ||
+    (dir.startsWith(root + sep) &&
+      !dir
+        .slice(root.length + 1)
+        .split(sep)
+        .includes('node_modules') &&
+      files.has(dir + sep + 'package.json'));
+  const isModulesFolder = (dir: string) =>
+    folders.has(dir) &&
+    (dir === rootModules ||
+      dir === pnpmModules ||
+      (basename(dir) === 'node_modules' && dirname(dir) !== root && isWorkspaceFolder(dirname(dir))));
+  return (folder) => {
+    if (isWorkspaceFolder(folder)) return true;
+    if (basename(folder).startsWith('.')) return false;
+    let parent = dirname(folder);
+    if (basename(parent).startsWith('@')) {
+      if (!folders.has(parent)) return false;
+      parent = dirname(parent);
+    }
+    return isModulesFolder(parent);
+  };
+}
+
+/** An absolute path with no `.`/`..` segments or doubled separators, as a scan records them. */
+function isNormalPath(path: unknown): path is string {
+  return typeof path === 'string' && isAbsolute(path) && normalize(path) === path && !path.endsWith(sep);
 }
 
 /** The module as the index wrote it, recovered from `value` (`<package>:<module>#<export>`). */
@@ -218,6 +284,6 @@ function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
-function corrupt(): TypeError {
-  return new TypeError('unexpected cache content');
+function corrupt(why = 'unexpected cache content'): TypeError {
+  return new TypeError(why);
 }

@@ -5,12 +5,13 @@
  * module, so the manager remembers the distribution of every plugin it resolves from an entry point, and a file
  * path or URL is looked up by walking up to the package.json that names its package.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Distribution } from '../core/entry-point.js';
 import type { PluginSpec } from '../core/plugin.js';
+import { readRegularFile } from './read-file.js';
 
 const bySpec = new WeakMap<object, Distribution>();
 const byRoot = new Map<string, Distribution>();
@@ -113,7 +114,8 @@ function readDistribution(dir: string): Distribution | undefined {
 
 function readPackageJson(dir: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    // bounded, regular files only: a FIFO or a link to /dev/zero named package.json must not hang the walk
+    const value: unknown = JSON.parse(readRegularFile(join(dir, 'package.json')));
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;

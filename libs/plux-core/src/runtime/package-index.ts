@@ -3,13 +3,14 @@
  * entry validated and its module checked to exist inside the package, symlinks resolved. Every problem is a
  * message naming the package, the file and the fix; nothing is imported.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { checkModulePath, parseIndex } from '../core/plux-index.js';
 import type { WatchRecorder } from './cache.js';
 import { nxDiscoverCommand } from './nx-hint.js';
+import { FileRefusedError, readRegularFile } from './read-file.js';
 import { nameFromFolder, type PackageCandidate, TIER_RANK } from './workspace.js';
 
 /** One package with a `plux` field, and the entries of its index that passed validation. */
@@ -43,13 +44,13 @@ export function readPackageIndex(
   const watched = candidate.linked || candidate.tier === 'workspace';
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (watched) recorder.file(file, undefined);
     if (code === 'ELOOP') problems.add(`${candidate.dir} is a symlink loop; remove the link (skipped)`);
     else if (code !== 'ENOENT' && code !== 'ENOTDIR')
-      problems.add(`cannot read ${file}: ${(error as Error).message}`);
+      problems.add(`cannot read ${file}: ${(error as Error).message} (skipped)`);
     return undefined;
   }
   if (watched) recorder.file(file, text);
@@ -76,6 +77,7 @@ export function readPackageIndex(
   const version = typeof packageJson['version'] === 'string' ? packageJson['version'] : '0.0.0';
   const workspace = candidate.tier === 'workspace';
   const distribution: Distribution = { name, version, root: rootDir, packageJson, workspace };
+  packageFolders.set(distribution, candidate.dir);
   const label = `${name}@${version} (${rootDir})`;
   // the hints are worked out once, and only when a problem needs them (in an Nx workspace they name the
   // package's Nx target)
@@ -97,15 +99,15 @@ export function readPackageIndex(
   const entries: EntryPoint[] = [];
   // Most entries of a package share a few modules: check each module once. parseIndex has ruled out absolute
   // paths and URLs, so plain concatenation is safe, and realpath does the normalising.
-  const modules = new Map<string, { real: string | undefined; inside: boolean }>();
+  const modules = new Map<string, { real: string | undefined; error?: string; inside: boolean }>();
   const rootPrefix = rootDir + sep;
   for (const plugin of parsed.plugins) {
     let module = modules.get(plugin.module);
     if (!module) {
       const path = rootPrefix + plugin.module;
       if (watched) recorder.presence(resolve(path));
-      const real = realFileOrUndefined(path);
-      module = { real, inside: real !== undefined && real.startsWith(rootPrefix) };
+      const { real, error } = realFile(path);
+      module = { real, error: error?.message, inside: real !== undefined && real.startsWith(rootPrefix) };
       modules.set(plugin.module, module);
     }
     if (!module.inside) {
@@ -117,9 +119,11 @@ export function readPackageIndex(
           ? `run \`${command}\` (it builds the package first)`
           : 'build the package, then run `plux discover` in it';
       entryProblems.push(
-        module.real === undefined
-          ? `${where} does not exist (skipped); ${build}`
-          : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate()}`,
+        module.error !== undefined
+          ? `${where} cannot be read (${module.error}; skipped); make it readable, or ${regenerate()}`
+          : module.real === undefined
+            ? `${where} does not exist (skipped); ${build}`
+            : `${where} resolves to ${module.real}, outside the package (skipped, never imported); ${regenerate()}`,
       );
       continue;
     }
@@ -140,6 +144,44 @@ export function readPackageIndex(
     );
   }
   return { distribution, rank: TIER_RANK[candidate.tier] * 2 + (candidate.hoisted ? 1 : 0), entries };
+}
+
+/**
+ * The folder each package was reached through, where the finder made the package: its own folder, or a link in a
+ * `node_modules` folder (then its root is where the link leads). The load-time check resolves it again.
+ */
+const packageFolders = new WeakMap<Distribution, string>();
+
+/** Records the folder `distribution` was reached through (see {@link packageFolderOf}). */
+export function setPackageFolder(distribution: Distribution, folder: string): void {
+  packageFolders.set(distribution, folder);
+}
+
+/** The folder the finder reached `distribution` through; undefined for a package the finder did not make. */
+export function packageFolderOf(distribution: Distribution): string | undefined {
+  return packageFolders.get(distribution);
+}
+
+/**
+ * Why `distribution`, made by the finder (maybe from the on-disk cache), is not a package plux would find now, or
+ * undefined when it is: the folder it was reached through must still resolve to its root, and the root must hold
+ * a package.json. A cache, stale or forged, is never the authority on where a package lives.
+ */
+export function packageFolderProblem(distribution: Distribution): string | undefined {
+  const folder = packageFolders.get(distribution);
+  if (folder === undefined) return undefined;
+  const { real, error } = realFile(folder);
+  if (real === undefined) {
+    return error ? `its folder ${folder} cannot be read (${error.message})` : `its folder ${folder} is gone`;
+  }
+  if (real !== distribution.root)
+    return `its folder ${folder} resolves to ${real}, not to ${distribution.root}`;
+  try {
+    if (!statSync(distribution.root + sep + 'package.json').isFile()) throw new Error('not a file');
+  } catch {
+    return `${distribution.root} holds no package.json`;
+  }
+  return undefined;
 }
 
 /** How many skipped entries of one index are reported one by one; the rest are counted in one more message. */
@@ -174,27 +216,35 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
     return undefined;
   }
   const indexFile = resolve(rootDir, field);
-  let text: string | undefined;
-  try {
-    text = readFileSync(indexFile, 'utf8');
-  } catch (error) {
+  const cannotRead = (error: unknown) => {
     if (watched) context.recorder.file(indexFile, undefined);
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const code = (error as NodeJS.ErrnoException).code;
     context.problems.add(
-      missing
+      code === 'ENOENT' || code === 'ENOTDIR'
         ? `${label}: the "plux" field of ${file} points at ${field}, which does not exist; ${regenerate()}`
-        : `${label}: cannot read ${indexFile} (the "plux" field of ${file}): ${(error as Error).message}`,
+        : `${label}: cannot read ${indexFile} (the "plux" field of ${file}): ${(error as Error).message}` +
+            (error instanceof FileRefusedError ? ` (ignored); ${regenerate()}` : ''),
     );
     return undefined;
-  }
-  if (watched) context.recorder.file(indexFile, text);
-  const realIndex = realFileOrUndefined(indexFile) ?? indexFile;
+  };
+  // where it really is first: a file outside the package is never opened (it could be anything, a FIFO included)
+  const { real: realIndex, error } = realFile(indexFile);
+  if (realIndex === undefined)
+    return cannotRead(error ?? Object.assign(new Error('missing'), { code: 'ENOENT' }));
   if (!isInside(realIndex, rootDir)) {
+    if (watched) context.recorder.presence(indexFile);
     context.problems.add(
       `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate()}`,
     );
     return undefined;
   }
+  let text: string;
+  try {
+    text = readRegularFile(realIndex);
+  } catch (error) {
+    return cannotRead(error);
+  }
+  if (watched) context.recorder.file(indexFile, text);
   try {
     return { index: JSON.parse(text) as unknown, source: indexFile };
   } catch (error) {
@@ -215,14 +265,19 @@ function isInside(path: string, root: string): boolean {
 }
 
 function realPath(path: string): string {
-  return realFileOrUndefined(path) ?? path;
+  return realFile(path).real ?? path;
 }
 
-function realFileOrUndefined(path: string): string | undefined {
+/**
+ * The real path of `path`; when there is none, `error` says why unless the path simply does not exist (a folder
+ * on the way that cannot be searched is not a missing file).
+ */
+function realFile(path: string): { real?: string; error?: Error } {
   try {
-    return realpathSync.native(path);
-  } catch {
-    return undefined;
+    return { real: realpathSync.native(path) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { error: error as Error };
   }
 }
 

@@ -2,8 +2,9 @@ import { realpathSync } from 'node:fs';
 import { sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import type { EntryPoint } from '../core/entry-point.js';
+import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { PluginException } from '../core/errors.js';
+import { thrownText } from '../core/log.js';
 import {
   defaultSpecResolver,
   type Plugin,
@@ -11,16 +12,25 @@ import {
   type PluginSpecResolver,
 } from '../core/plugin.js';
 import { nxDiscoverCommand } from './nx-hint.js';
+import { packageFolderProblem } from './package-index.js';
 
 /** What importing one module gave: its exports, or why there are none. Never a rejection. */
 export type ModuleOutcome =
-  { exports: Record<string, unknown> } | { missing: unknown } | { outside: string } | { failed: unknown };
+  | { exports: Record<string, unknown> }
+  | { missing: unknown }
+  | { outside: string }
+  | { notPackage: string }
+  | { failed: unknown };
 
 /**
- * Imports a plugin module once its real path is known to lie inside its package (checked here, symlinks resolved,
- * since the tree may have changed since the index was read).
+ * Imports a plugin module once its real path is known to lie inside its package, and the package to be one plux
+ * would find now (checked here, symlinks resolved, since the tree may have changed since the index was read, and
+ * the index may come from a stale or forged cache).
  */
-export async function importModule(module: string, root: string | undefined): Promise<ModuleOutcome> {
+export async function importModule(
+  module: string,
+  distribution: Distribution | undefined,
+): Promise<ModuleOutcome> {
   let real: string;
   try {
     // One realpath(3) call: the JavaScript realpathSync lstats every component of the path, on every load.
@@ -28,7 +38,10 @@ export async function importModule(module: string, root: string | undefined): Pr
   } catch (missing) {
     return { missing };
   }
+  const root = distribution?.root;
   if (root !== undefined && real !== root && !real.startsWith(root + sep)) return { outside: real };
+  const notPackage = distribution && packageFolderProblem(distribution);
+  if (notPackage) return { notPackage };
   try {
     return { exports: (await import(pathToFileURL(real).href)) as Record<string, unknown> };
   } catch (failed) {
@@ -60,6 +73,15 @@ export function specFromModule<P extends Plugin>(
   const fail = (message: string, cause?: unknown) =>
     new PluginException(message, namespace, name, cause === undefined ? undefined : { cause });
   if ('missing' in outcome) {
+    const code = (outcome.missing as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== undefined && code !== 'ENOENT' && code !== 'ENOTDIR') {
+      // a folder on the way that cannot be searched (EACCES), a symlink loop: the module may well be there
+      throw fail(
+        `cannot import plugin ${namespace}:${name}: module ${module} of ${where} cannot be read ` +
+          `(${thrownText(outcome.missing)}); make it readable to this process`,
+        outcome.missing,
+      );
+    }
     throw fail(
       `cannot import plugin ${namespace}:${name}: module ${module} of ${where} does not exist; ` +
         rebuild(nxCommand()),
@@ -72,10 +94,15 @@ export function specFromModule<P extends Plugin>(
         `outside ${where} (${distribution?.root})`,
     );
   }
-  if ('failed' in outcome) {
-    const reason = outcome.failed instanceof Error ? outcome.failed.message : String(outcome.failed);
+  if ('notPackage' in outcome) {
     throw fail(
-      `cannot import plugin ${namespace}:${name} from ${module} (${where}): ${reason}`,
+      `refusing to import plugin ${namespace}:${name}: module ${module} of ${where} is not in a package plux finds ` +
+        `now: ${outcome.notPackage}; run again to rescan, or delete node_modules/.cache/plux if it persists`,
+    );
+  }
+  if ('failed' in outcome) {
+    throw fail(
+      `cannot import plugin ${namespace}:${name} from ${module} (${where}): ${thrownText(outcome.failed)}`,
       outcome.failed,
     );
   }
@@ -91,7 +118,7 @@ export function specFromModule<P extends Plugin>(
   } catch (cause) {
     throw fail(
       `cannot resolve plugin ${namespace}:${name}: export "${entryPoint.export}" of ${module} (${where}) is not a plugin: ` +
-        `${(cause as Error).message}; ` +
+        `${thrownText(cause)}; ` +
         regenerate(),
       cause,
     );

@@ -247,6 +247,31 @@ describe('listWorkspacePackages', () => {
     );
   });
 
+  it('keeps workspace globs inside the root: one that leaves it is reported and ignored', () => {
+    const root = tree({
+      'root/package.json': pkg('root', { workspaces: ['../*', '/abs/*', 'libs/../../x', 'libs/*'] }),
+      'root/package-lock.json': '{}',
+      'root/libs/a/package.json': pkg('a'),
+      'sibling/package.json': pkg('sibling'),
+      'x/package.json': pkg('x'),
+    });
+    const problems: string[] = [];
+    const workspaceRoot = findWorkspaceRoot(join(root, 'root'))!;
+    const dirs = listWorkspacePackages(workspaceRoot, new WatchRecorder(), problems);
+    expect(relative(join(root, 'root'), dirs)).toEqual(['libs/a']);
+    expect(problems).toEqual(
+      ['../*', '/abs/*', 'libs/../../x'].map(
+        (glob) =>
+          `the workspace glob "${glob}" in ${join(root, 'root', 'package.json')} reaches outside the workspace ` +
+          'root; it is ignored (workspace packages must be inside the root)',
+      ),
+    );
+    // and the visible packages say so too
+    const visible = findVisiblePackages(workspaceRoot, new WatchRecorder());
+    expect(visible.candidates.map((c) => c.dir)).not.toContain(join(root, 'sibling'));
+    expect(visible.problems).toHaveLength(3);
+  });
+
   it('uses @manypkg/get-packages for a pnpm workspace', () => {
     const root = tree({
       'package.json': pkg('root'),

@@ -5,14 +5,15 @@
  * Only folders are found here; reading their `package.json` and index is the finder's job. Every folder listed and
  * every config file read goes through a {@link WatchRecorder}, so the on-disk cache knows what to re-check.
  */
-import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
 
 import type * as ManypkgModule from '@manypkg/get-packages';
 
 import { log } from '../core/log.js';
 import type { WatchRecorder } from './cache.js';
 import { localRequire } from './local-require.js';
+import { readRegularFile } from './read-file.js';
 import { expandWorkspaceGlobs, pnpmPackages, staticPrefix } from './workspace-globs.js';
 
 /** How a package was reached; decides which one wins when two declare the same plugin. */
@@ -64,6 +65,19 @@ const WORKSPACE_CONFIG_FILES = ['package.json', 'pnpm-workspace.yaml', 'lerna.js
 const INSTALL_STATE_FILES = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity'];
 
 /**
+ * What every scan of `rootDir` watches, whatever the tree holds: its config files, its `node_modules` folder and
+ * the install state in it. A cache whose watch list lacks one of them was not written by a scan, and is not read.
+ */
+export function requiredWatches(rootDir: string): ['f' | 'd', string][] {
+  const rootModules = join(rootDir, 'node_modules');
+  return [
+    ...WORKSPACE_CONFIG_FILES.map((file): ['f', string] => ['f', join(rootDir, file)]),
+    ['d', rootModules],
+    ...INSTALL_STATE_FILES.map((file): ['f', string] => ['f', join(rootModules, file)]),
+  ];
+}
+
+/**
  * Finds the root for `cwd`: the nearest ancestor with a workspace config (a `workspaces` field in package.json,
  * `pnpm-workspace.yaml`, `lerna.json`, `rush.json`); when there is none, the nearest package root (a folder with a
  * package.json) that has `node_modules`, else the nearest package root. Undefined when no ancestor is a package.
@@ -98,7 +112,7 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
   // The config files decide the root and the workspace packages, also where there is no workspace (yet).
   for (const file of WORKSPACE_CONFIG_FILES)
     recorder.file(join(root.dir, file), readText(join(root.dir, file)));
-  const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder) : [])];
+  const packages = [root.dir, ...(root.tool ? listWorkspacePackages(root, recorder, problems) : [])];
   for (const dir of packages) {
     candidates.push({ dir, realDir: realPath(dir), tier: 'workspace', hoisted: false, linked: true });
   }
@@ -126,7 +140,21 @@ export function findVisiblePackages(root: WorkspaceRoot, recorder: WatchRecorder
  * malformed package.json, a workspace without the lock file it expects) the globs are expanded here instead, so
  * one broken package never hides the others: the finder then reports the broken package.json by name.
  */
-export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecorder): string[] {
+export function listWorkspacePackages(
+  root: WorkspaceRoot,
+  recorder: WatchRecorder,
+  problems: string[] = [],
+): string[] {
+  // Workspace packages live inside the root: a glob that leaves it (`../*`, an absolute path) is reported and
+  // ignored, and so is any folder outside the root that @manypkg/get-packages would still return for it.
+  const globs = root.globs.filter((glob) => {
+    if (glob.startsWith('!') || !leavesRoot(glob)) return true;
+    problems.push(
+      `the workspace glob ${JSON.stringify(glob)} in ${join(root.dir, CONFIG_FILE[root.tool ?? 'package.json'])} ` +
+        'reaches outside the workspace root; it is ignored (workspace packages must be inside the root)',
+    );
+    return false;
+  });
   let dirs: string[] | undefined;
   try {
     const { getPackagesSync } = loadManypkg();
@@ -145,10 +173,10 @@ export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecord
       `@manypkg/get-packages failed in ${root.dir} (${(error as Error).message}): expanding the globs`,
     );
   }
-  dirs ??= expandWorkspaceGlobs(root.dir, root.globs);
-  dirs = [...new Set(dirs)].filter((d) => d !== root.dir).sort();
+  dirs ??= expandWorkspaceGlobs(root.dir, globs);
+  dirs = [...new Set(dirs)].filter((d) => d.startsWith(root.dir + sep)).sort();
   // Membership also changes when a package folder appears: watch every folder a glob expands in.
-  for (const glob of root.globs) {
+  for (const glob of globs) {
     if (glob.startsWith('!')) continue;
     const prefix = resolve(root.dir, staticPrefix(glob) || '.');
     recorder.directory(prefix, listing(prefix));
@@ -159,6 +187,22 @@ export function listWorkspacePackages(root: WorkspaceRoot, recorder: WatchRecord
     }
   }
   return dirs;
+}
+
+/** The file that holds the workspace globs, by tool. */
+const CONFIG_FILE: Record<NonNullable<WorkspaceRoot['tool']>, string> = {
+  'package.json': 'package.json',
+  pnpm: 'pnpm-workspace.yaml',
+  lerna: 'lerna.json',
+  rush: 'rush.json',
+};
+
+/** Whether a workspace glob names folders outside the root: absolute, or `..` once normalised. */
+function leavesRoot(glob: string): boolean {
+  const path = glob.replace(/\\/g, '/');
+  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return true;
+  const normal = posix.normalize(path);
+  return normal === '..' || normal.startsWith('../');
 }
 
 /** The files by which Yarn marks a Plug'n'Play install (`.pnp.cjs` since yarn 3, `.pnp.js` before). */
@@ -252,8 +296,8 @@ function readFolder(folder: string, context: ScanContext): Dirent[] | undefined 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-      const why =
-        code === 'ELOOP' ? 'it is a symlink loop; remove the link' : `${code}: ${(error as Error).message}`;
+      // Node's message already starts with the code ("EACCES: permission denied, scandir …")
+      const why = code === 'ELOOP' ? 'it is a symlink loop; remove the link' : (error as Error).message;
       context.problems.push(`cannot list ${folder}: ${why}`);
     }
   }
@@ -322,15 +366,17 @@ function loadManypkg(): Manypkg {
 }
 
 /**
- * The text of a file, undefined when there is none. Checks with a stat first: most paths asked for do not exist
- * (the config files of other package managers, package.json in every ancestor), and a failed read throws, which
- * costs far more than a stat on every start.
+ * The text of a file, undefined when there is none, or when it is not a regular file or too large to be a config
+ * file (see readRegularFile). Checks with a stat first: most paths asked for do not exist (the config files of other
+ * package managers, package.json in every ancestor), and a failed read throws, which costs far more than a stat on
+ * every start.
  */
 function readText(path: string): string | undefined {
   try {
     if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
-    return readFileSync(path, 'utf8');
-  } catch {
+    return readRegularFile(path);
+  } catch (error) {
+    log.debug(`${path} not read: ${(error as Error).message}`);
     return undefined;
   }
 }

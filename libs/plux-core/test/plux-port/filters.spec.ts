@@ -129,6 +129,17 @@ describe('PLUX_DISABLED', () => {
     await expect(manager.load('one')).rejects.toBeInstanceOf(PluginDisabled); // every later load too
   });
 
+  it('a rule that is not a valid glob is ignored and the other rules still apply', async () => {
+    vi.stubEnv('PLUX_DISABLED', `[z-a], ${NS}:one`);
+    const { finder } = countedFinder('one', 'two');
+    const manager = new PluginManager(NS, { finder });
+
+    await expect(manager.load('two')).resolves.toBeInstanceOf(GoodPlugin);
+    const one = await manager.load('one').catch((e: unknown) => e);
+    expect(one).toBeInstanceOf(PluginDisabled);
+    expect((one as PluginDisabled).reason).toBe(`PLUX_DISABLED rule "${NS}:one" matched`);
+  });
+
   it('name globs match too, and a disabled plugin’s module is never imported', async () => {
     const marker = `plux-disabled-${Date.now()}`;
     const root = writePackage(

@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { FileRefusedError, formatBytes, readRegularFile } from './read-file.js';
+
+const dir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-read-file-')));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// FIFOs and devices are read in a child process by test/special-files.spec.ts: a regression there must not hang
+// the test runner
+describe('readRegularFile', () => {
+  it('reads a regular file up to the cap, and refuses one byte more', () => {
+    const file = join(dir, 'exact.json');
+    writeFileSync(file, 'x'.repeat(1024));
+    expect(readRegularFile(file, 1024)).toHaveLength(1024);
+    expect(() => readRegularFile(file, 1023)).toThrow(
+      new FileRefusedError('too large (1024 bytes; plux reads at most 1023 bytes)', 'EFBIG'),
+    );
+  });
+
+  it('refuses a folder, and passes the file system error of a missing file through', () => {
+    const folder = join(dir, 'folder');
+    mkdirSync(folder);
+    const error = (() => {
+      try {
+        readRegularFile(folder);
+      } catch (e) {
+        return e as FileRefusedError;
+      }
+    })();
+    expect(error).toBeInstanceOf(FileRefusedError);
+    expect(error?.code).toBe('ENOTREG');
+    expect(error?.message).toBe('not a regular file (a folder)');
+    expect(() => readRegularFile(join(dir, 'missing.json'))).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
+  });
+
+  it('reads UTF-8 text as it is', () => {
+    const file = join(dir, 'utf8.json');
+    writeFileSync(file, '{"name":"ünïcödé 🧩"}');
+    expect(readRegularFile(file)).toBe('{"name":"ünïcödé 🧩"}');
+  });
+});
+
+describe('formatBytes', () => {
+  it('says bytes below 1 MiB, and MiB above', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(16 * 1024 * 1024)).toBe('16 MiB');
+    expect(formatBytes(17.25 * 1024 * 1024)).toBe('17.3 MiB');
+  });
+});
