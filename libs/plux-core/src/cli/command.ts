@@ -29,6 +29,8 @@ export interface ArgumentDeclaration {
   name: string;
   /** What it is, for help; `\n` starts a continuation line. */
   description: string;
+  /** The command cannot run without it (help shows it without brackets; the command itself refuses, exit 2). */
+  required?: boolean;
 }
 
 type Options = Record<string, OptionDeclaration>;
@@ -39,7 +41,7 @@ export interface Command<O extends Options = Options> {
   name: string;
   /** What it does, in paragraphs: help prints it under the usage line. */
   description: string;
-  /** Its positional arguments, all optional, in order; none when absent. */
+  /** Its positional arguments, in order; none when absent. */
   arguments?: ArgumentDeclaration[];
   /** Its flags (`--help` is added to every command). */
   options: O;
@@ -119,7 +121,12 @@ export function commandHelp(command: Command): string {
     const flag = `--${name}${spec.type === 'string' ? ` ${spec.value ?? '<value>'}` : ''}`;
     return spec.required ? flag : `[${flag}]`;
   });
-  const usage = ['Usage: plux', command.name, ...flags, ...args.map((a) => `[${a.name}]`)];
+  const usage = [
+    'Usage: plux',
+    command.name,
+    ...flags,
+    ...args.map((a) => (a.required ? a.name : `[${a.name}]`)),
+  ];
   const sections = [wrapUsage(usage), command.description.trimEnd()];
   if (args.length) sections.push(`Arguments:\n${list(args.map((a) => [a.name, a.description]))}`);
   const options = Object.entries({ ...command.options, help: HELP_OPTION }).map(([name, spec]) => {

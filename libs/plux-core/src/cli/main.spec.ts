@@ -50,7 +50,7 @@ describe('main', () => {
 
     expect(command.status).toBe(2);
     expect(command.stderr).toContain(
-      'unknown command "frobnicate"; the commands are discover, list, resolve, show',
+      'unknown command "frobnicate"; the commands are discover, explain, list, resolve, types, show',
     );
     expect(option.status).toBe(2);
     expect(option.stderr).toContain('unknown option --frobnicate');

@@ -76,12 +76,10 @@ describe('createNodes', () => {
     const targets = await infer();
 
     for (const consumer of ['libs/app', 'libs/runtime-user']) {
-      expect(targets[consumer], consumer).toEqual({
-        'plux-discover': {
-          executor: 'nx:noop',
-          dependsOn: ['^plux-discover'],
-          metadata: expect.objectContaining({ technologies: ['plux'] }),
-        },
+      expect(targets[consumer]!['plux-discover'], consumer).toEqual({
+        executor: 'nx:noop',
+        dependsOn: ['^plux-discover'],
+        metadata: expect.objectContaining({ technologies: ['plux'] }),
       });
     }
     expect((await infer({ targetName: 'index' }))['libs/app']!['index']!.dependsOn).toEqual(['^index']);

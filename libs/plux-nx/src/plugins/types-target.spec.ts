@@ -37,7 +37,8 @@ describe('the inferred plux-types target', () => {
   it('goes to every project that uses @plux/core, beside its other plux targets, and to no other', async () => {
     const targets = await infer();
 
-    expect(Object.keys(targets['libs/consumer']!)).toEqual(['plux-types']);
+    // a consumer also gets the no-op plux-discover that runs its dependencies' discovery
+    expect(Object.keys(targets['libs/consumer']!)).toEqual(['plux-discover', 'plux-types']);
     expect(targets['libs/with-plux']!['plux-types']).toBeUndefined();
     expect(targets['libs/no-plux']).toBeUndefined();
   });
@@ -64,8 +65,11 @@ describe('the inferred plux-types target', () => {
 
   it('takes its name from typesTargetName, and is not inferred with false', async () => {
     expect(Object.keys((await infer({ typesTargetName: 'registry' }))['libs/consumer']!)).toEqual([
+      'plux-discover',
       'registry',
     ]);
-    expect((await infer({ typesTargetName: false }))['libs/consumer']).toBeUndefined();
+    expect(Object.keys((await infer({ typesTargetName: false }))['libs/consumer']!)).toEqual([
+      'plux-discover',
+    ]);
   });
 });

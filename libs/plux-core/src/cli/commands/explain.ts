@@ -1,5 +1,5 @@
 import { defineCommand, resolveCwd } from '../command.js';
-import { quoted } from '../../core/printable.js';
+import { printable } from '../../core/printable.js';
 import { explainPlugin, type Explanation } from '../explain/explain.js';
 import { EXIT, paletteFor, type Palette, UsageError } from '../io.js';
 
@@ -12,7 +12,7 @@ For a name no visible package declares: the nearest names and namespaces, and th
 missing or points at modules that are not built.
 
 Reads the indexes only: nothing is imported, unless --load.`,
-  arguments: [{ name: '<namespace>:<name>', description: 'the plugin to explain' }],
+  arguments: [{ name: '<namespace>:<name>', description: 'the plugin to explain', required: true }],
   options: {
     load: {
       type: 'boolean',
@@ -30,7 +30,7 @@ Reads the indexes only: nothing is imported, unless --load.`,
     if (target === undefined) throw new UsageError('name the plugin: plux explain <namespace>:<name>');
     const colon = target.indexOf(':');
     if (colon <= 0 || colon === target.length - 1) {
-      throw new UsageError(`expected <namespace>:<name>, got ${quoted(target)}`);
+      throw new UsageError(`expected <namespace>:<name>, got "${printable(target)}"`);
     }
     const cwd = resolveCwd(io, values.cwd);
     const explanation = await explainPlugin(target.slice(0, colon), target.slice(colon + 1), {
