@@ -166,13 +166,14 @@ describe('examples/acme with npm, by the commands of its README', () => {
     for (const command of readmeCommands()) out[command] = sh(command, root);
   }, 300_000);
 
-  it('runs six commands: install, build, index, start, list, resolve', () => {
+  it('runs seven commands: install, build, index, start, list, resolve, resolve --load', () => {
     expect(Object.keys(out).map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual([
       'npm install',
       'npm run build',
       'npm run index',
       'npm start',
       'npx plux list',
+      'npx plux resolve',
       'npx plux resolve',
     ]);
   });
@@ -212,9 +213,17 @@ describe('examples/acme with npm, by the commands of its README', () => {
     const list = out['npx plux list']!.stdout;
     for (const name of ['hello', 'queue', 's3'])
       expect(list).toMatch(new RegExp(`\\b${name}\\s+@acme/services@1\\.2\\.0`));
-    const resolved = Object.entries(out).find(([c]) => c.startsWith('npx plux resolve'))![1].stdout;
-    expect(resolved).toMatch(/^queue\s+loaded\s+@acme\/services@1\.2\.0/m);
-    expect(resolved).toMatch(/^s3\s+loaded\s+@acme\/services@1\.2\.0/m);
+    const [resolved, loaded] = Object.entries(out)
+      .filter(([c]) => c.startsWith('npx plux resolve'))
+      .map(([, result]) => result.stdout);
+    expect(resolved).toMatch(
+      /^queue\s+resolved\s+@acme\/services@1\.2\.0\s+PluginSpec\(acme\.services:queue/m,
+    );
+    expect(resolved).toMatch(
+      /^s3\s+resolved\s+@acme\/services@1\.2\.0\s+PluginSpec\(acme\.services:s3 = S3Plugin\)/m,
+    );
+    expect(loaded).toMatch(/^queue\s+loaded\s+@acme\/services@1\.2\.0/m);
+    expect(loaded).toMatch(/^s3\s+loaded\s+@acme\/services@1\.2\.0/m);
   });
 });
 

@@ -78,6 +78,7 @@ describe('createNodes', () => {
     for (const consumer of ['libs/app', 'libs/runtime-user']) {
       expect(targets[consumer]!['plux-discover'], consumer).toEqual({
         executor: 'nx:noop',
+        cache: true,
         dependsOn: ['^plux-discover'],
         metadata: expect.objectContaining({ technologies: ['plux'] }),
       });

@@ -119,6 +119,8 @@ export function createNodesForPackageJson(
 export function inferConsumerTarget(targetName: string = DEFAULT_TARGET_NAME): TargetConfiguration {
   return {
     executor: 'nx:noop',
+    // cached like any task, so a second run reads 'all hit' (an uncached no-op counts as a miss in Nx's summary)
+    cache: true,
     dependsOn: [`^${targetName}`],
     metadata: {
       technologies: ['plux'],

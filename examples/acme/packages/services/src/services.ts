@@ -10,7 +10,7 @@ export abstract class ServicePlugin extends Plugin {
 export class S3Plugin extends ServicePlugin {
   static override pluginName = 's3';
   private buckets: string[] = [];
-  // the manager's loadArgs arrive here; `plux resolve` loads each plugin without any, hence the default
+  // the manager's loadArgs arrive here; `plux resolve --load` loads each plugin without any, hence the default
   override load(config: { region: string } = { region: 'us-east-1' }) {
     this.buckets.push(`default-${config.region}`);
   }
