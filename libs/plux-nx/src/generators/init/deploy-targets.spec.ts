@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 function logged(): string[] {
-  return info.mock.calls.map((call) => String(call[0]));
+  return info.mock.calls.map((call: unknown[]) => String(call[0]));
 }
 
 describe('wireDeployTargets', () => {
