@@ -110,14 +110,6 @@ function markdownFiles(dir = REPO): string[] {
   });
 }
 
-/** Pages other work adds beside these docs; linked from the docs list before they land. */
-const PAGES_ADDED_ALONGSIDE = [
-  'docs/typed-namespaces.md',
-  'docs/explain.md',
-  'docs/deploy.md',
-  'docs/compatibility.md',
-];
-
 describe('links in READMEs and docs/', () => {
   const files = markdownFiles();
 
@@ -138,7 +130,7 @@ describe('links in READMEs and docs/', () => {
         const inRepo = relative(REPO, path);
         expect(inRepo.startsWith('..'), `${where} leaves the repository`).toBe(false);
         expect(inRepo, where).not.toMatch(/(^|\/)(shared|DESIGN\.md)/);
-        if (!PAGES_ADDED_ALONGSIDE.includes(inRepo)) expect(existsSync(path), `${where} exists`).toBe(true);
+        expect(existsSync(path), `${where} exists`).toBe(true);
       }
     }
   });

@@ -3,7 +3,8 @@
  * `nx g @nx/node:app --bundler=esbuild` make (the app's targets are the generator's, byte for byte, plus its
  * dependencies), with a plux plugin library; nx, @nx/js and @nx/esbuild 23.2.1 and the packed @plux/core and
  * @plux/nx are installed with npm. The app is built and run in the workspace, then deployed the Nx way: its `prune`
- * target, the pruned folder copied out of the workspace, `npm install` there, and run.
+ * target, the pruned folder copied out of the workspace, `npm install` there, and run: first as generated (its prune
+ * does not wait for the library's index), then after `nx g @plux/nx:init` wired the app's copy-workspace-modules.
  *
  * Cheapest real setup: no create-nx-workspace and no @nx/node (which brings jest, eslint and docker plugins); their
  * output is the fixture. The steps build on each other, so they run in order on one workspace.
@@ -114,14 +115,20 @@ describe('an Nx Node app with plux plugins in a workspace library, deployed with
   );
 
   it(
-    'with ^plux-discover in copy-workspace-modules (docs/deploy.md), prune copies the index and the deployed app loads the plugins',
+    "nx g @plux/nx:init makes the app's copy-workspace-modules wait for ^plux-discover, so prune copies the index and the deployed app loads the plugins",
     async () => {
       const manifest = join(workspace, 'apps/api/package.json');
+      const before = readFileSync(manifest, 'utf8');
+      const output = await nx(['g', '@plux/nx:init', '--no-interactive']);
+      expect(output).toContain(`made ${APP}'s copy-workspace-modules target depend on ^plux-discover`);
       const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
         nx: { targets: Record<string, { dependsOn: string[] }> };
       };
-      pkg.nx.targets['copy-workspace-modules']!.dependsOn = ['build', '^plux-discover'];
-      writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
+      expect(pkg.nx.targets['copy-workspace-modules']?.dependsOn).toEqual(['build', '^plux-discover']);
+      // nothing else of the app's manifest changed
+      const unwired = JSON.parse(before) as typeof pkg;
+      unwired.nx.targets['copy-workspace-modules']!.dependsOn = ['build', '^plux-discover'];
+      expect(pkg).toEqual(unwired);
       rmSync(join(workspace, 'apps/api/dist'), { recursive: true, force: true });
 
       await nx(['run', `${APP}:prune`]);

@@ -24,6 +24,7 @@ import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
 import { readProject } from '../../utils/read-project';
 import { workspaceCommands } from '../../utils/workspace-commands';
 import { wireConsumerTargets } from './consumer-target-defaults';
+import { wireDeployTargets } from './deploy-targets';
 import type { InitGeneratorSchema } from './schema';
 
 /** The index path `init` writes into package.json's `plux` field. */
@@ -36,7 +37,9 @@ const CORE = '@plux/core';
  * `nx g @plux/nx:init` (what `nx add @plux/nx` runs, with no options): sets the workspace up for plux. nx.json
  * registers the `@plux/nx` plugin, which infers a `plux-discover` target for every project whose package.json has a
  * `plux` field, and the root package.json depends on `@plux/core` at this plugin's version (Nx's install task,
- * returned, installs it). With `--project`, it also makes that project a plux package (see
+ * returned, installs it). The targets that run an app wait for the indexes of its dependencies (see
+ * {@link wireConsumerTargets}), and so does every copy-workspace-modules target of an app's `prune` (see
+ * {@link wireDeployTargets}). With `--project`, it also makes that project a plux package (see
  * {@link configureProjectForPlux}). Idempotent: what is in place is left as it is.
  *
  * @returns the install task when a package.json changed, as Nx's own `init` generators do.
@@ -51,7 +54,9 @@ export default async function initGenerator(
   const tasks: GeneratorCallback[] = [];
   const registration = registerPlugin(tree);
   if (registration.added) changed.push('plugin @plux/nx in nx.json');
-  wireConsumerTargets(tree, registration.options.targetName ?? DEFAULT_TARGET_NAME);
+  const discoverTargetName = registration.options.targetName ?? DEFAULT_TARGET_NAME;
+  wireConsumerTargets(tree, discoverTargetName);
+  wireDeployTargets(tree, discoverTargetName);
   let installs = false;
   if (!options.skipPackageJson) {
     const root = addCoreToWorkspaceRoot(tree, options.keepExistingVersions ?? false);
