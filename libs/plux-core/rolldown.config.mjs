@@ -4,7 +4,7 @@
  *
  * Why bundle: the cost of `import('@plux/core')` is the number of ES modules it loads (about 1 ms each to resolve,
  * read, compile and link), not their code. Compiled file by file, the entry loaded 19 modules; bundled, it loads
- * three files: `index.js`, `chunks/runtime.js` and rolldown's tiny helper chunk (issue 6, figure R5).
+ * three files: `index.js`, `chunks/runtime.js` and rolldown's tiny helper chunk (the benchmark's figure R5).
  *
  * - Every module of `src/core/` and `src/runtime/` goes into one shared chunk, `chunks/runtime.js`, which the
  *   build entry and the CLI import too: `PluginSpec`, `Plugin` and the errors exist once in the package.

@@ -1,6 +1,6 @@
 /**
- * `plux discover` through the real binary, on fixture packages copied to temp folders (issue 3, "Must show" 1, 2
- * and 4). Needs the built CLI: `npm run build -w @plux/core` (the root `npm test` builds first).
+ * `plux discover` through the real binary, on fixture packages copied to temp folders. Needs the built CLI:
+ * `npm run build -w @plux/core` (the root `npm test` builds first).
  */
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

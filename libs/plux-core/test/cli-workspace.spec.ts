@@ -1,6 +1,6 @@
 /**
  * `plux list`, `plux resolve` and `plux show` through the real binary, in an npm workspace with a workspace package
- * and an installed package (issue 3, "Must show" 3). Needs the built CLI (`npm run build -w @plux/core`).
+ * and an installed package. Needs the built CLI (`npm run build -w @plux/core`).
  */
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
