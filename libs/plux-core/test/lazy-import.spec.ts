@@ -1,7 +1,7 @@
 /**
  * `import('@plux/core')` stays cheap: workspace detection (`@manypkg/get-packages`, with its glob library and YAML
  * parser) and build-time discovery are loaded only when used, and the runtime comes in a few files (each ES module
- * costs about a millisecond to resolve, read and link: issue 6, figure R5). Checked in a fresh process against the
+ * costs about a millisecond to resolve, read and link: the benchmark's figure R5). Checked in a fresh process against the
  * built package, with loader hooks that record every ES module resolved and `require.cache` for CommonJS and
  * require(esm).
  *
@@ -76,7 +76,7 @@ describe("import('@plux/core')", () => {
     expect(distFiles(loads.afterImport).filter((file) => LAZY_SOURCES.test(file))).toEqual([]);
   });
 
-  it(`loads at most ${MAX_FILES} files of @plux/core (each file costs ~1 ms at start, issue 6 R5)`, () => {
+  it(`loads at most ${MAX_FILES} files of @plux/core (each file costs ~1 ms at start: the benchmark's R5)`, () => {
     const files = distFiles(loads.afterImport);
     expect(files.length, files.join(', ')).toBeLessThanOrEqual(MAX_FILES);
   });
