@@ -563,6 +563,16 @@ describe('plugin generator', () => {
     );
   });
 
+  it("keeps the runtime's diagnostics for apps (no plugins visible yet) out of its own output", async () => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await generate();
+      expect(stderr.mock.calls.flat().filter((line) => String(line).startsWith('plux:'))).toEqual([]);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('formats the files with the workspace formatter unless skipFormat', async () => {
     tree.delete('.oxfmtrc.json');
     writeJson(tree, '.prettierrc', { singleQuote: true, printWidth: 80 });

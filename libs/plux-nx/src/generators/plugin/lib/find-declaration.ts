@@ -94,7 +94,9 @@ async function findInstalled(
   let entryPoints: { name: string; distribution?: { name: string; root: string; packageJson: object } }[];
   try {
     const { IndexPluginFinder } = await loadCoreRuntime();
-    entryPoints = new IndexPluginFinder({ cwd: tree.root, cache: false }).findPlugins(namespace);
+    entryPoints = quietly(() =>
+      new IndexPluginFinder({ cwd: tree.root, cache: false }).findPlugins(namespace),
+    );
   } catch (error) {
     logger.warn(
       `@plux/nx: could not read the installed packages' indexes, so only the workspace's projects were checked ` +
@@ -161,4 +163,19 @@ function declares(text: string, namespace: string, name: string): boolean {
 
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Runs a look-up with the runtime's own diagnostics off: what an app is told on stderr (no plugins visible yet,
+ * an installed package's bad entry) is noise in a generator, which only asks whether a name is taken.
+ */
+function quietly<T>(lookUp: () => T): T {
+  const level = process.env['PLUX_LOG'];
+  process.env['PLUX_LOG'] = 'silent';
+  try {
+    return lookUp();
+  } finally {
+    if (level === undefined) delete process.env['PLUX_LOG'];
+    else process.env['PLUX_LOG'] = level;
+  }
 }
