@@ -6,11 +6,12 @@ import {
   type NxJsonConfiguration,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type * as NxPackageJson from 'nx/src/plugins/package-json';
 import type { DiscoverExecutorSchema } from '../executors/discover/schema';
 import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../utils/plux-packages';
+import { readJsonObject } from '../utils/read-json';
 import { withTypesTarget } from './types-target';
 
 /** Options of the `@plux/nx` plugin in nx.json (`"plugins": [{ "plugin": "@plux/nx", "options": { … } }]`). */
@@ -84,7 +85,7 @@ export function createNodesForPackageJson(
   packages: { nx: PackageLocation; core: PackageLocation },
   pluxPackages: ReadonlySet<string> = new Set(),
 ): CreateNodesResult {
-  const pkg = readJson(join(context.workspaceRoot, file));
+  const pkg = readJsonObject(join(context.workspaceRoot, file));
   const projectRoot = dirname(file);
   if (typeof pkg?.['plux'] !== 'string' || pkg['plux'] === '') {
     if (!pkg || !usesPlux(pkg, pluxPackages)) return {};
@@ -148,7 +149,7 @@ export function usesPlux(pkg: Record<string, unknown>, pluxPackages: ReadonlySet
 function pluxPackageNames(workspaceRoot: string, files: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const file of files) {
-    const pkg = readJson(join(workspaceRoot, file));
+    const pkg = readJsonObject(join(workspaceRoot, file));
     if (pkg && pkg['plux'] !== undefined && typeof pkg['name'] === 'string') names.add(pkg['name']);
   }
   return names;
@@ -189,7 +190,7 @@ export function inferDiscoverTarget(ctx: DiscoverTargetContext): TargetConfigura
   const core = packages.core;
   if (core.workspacePath !== undefined && core.workspacePath !== normalizeRoot(projectRoot) && core.root) {
     // The executor imports the built @plux/core even when this project does not depend on it.
-    const coreName = readJson(join(core.root, 'project.json'))?.['name'];
+    const coreName = readJsonObject(join(core.root, 'project.json'))?.['name'];
     dependsOn.push({ projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' });
   }
 
@@ -285,7 +286,7 @@ export function createProjectMatcher(workspaceRoot: string): (file: string) => b
   try {
     const nxPackageJson = requireFromPluxNx('nx/src/plugins/package-json') as typeof NxPackageJson;
     const patterns = nxPackageJson.buildPackageJsonPatterns(workspaceRoot, (p: string) =>
-      readJson(join(workspaceRoot, p)),
+      readJsonObject(join(workspaceRoot, p)),
     );
     inWorkspaces = nxPackageJson.buildPackageJsonWorkspacesMatcher(patterns);
   } catch {
@@ -304,14 +305,4 @@ export function versionsCommand(names: string[]): string {
 
 function normalizeRoot(root: string): string {
   return root === '' ? '.' : root;
-}
-
-function readJson(path: string): Record<string, unknown> | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

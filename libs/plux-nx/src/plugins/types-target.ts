@@ -1,7 +1,7 @@
 import type { CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PackageLocation } from '../utils/plux-packages';
+import { readJsonObject } from '../utils/read-json';
 
 /** The target name of the typed-namespaces target unless nx.json's plugin options say otherwise. */
 export const DEFAULT_TYPES_TARGET_NAME = 'plux-types';
@@ -37,7 +37,7 @@ export function withTypesTarget(
   core: PackageLocation,
 ): CreateNodesResult {
   if (options.typesTargetName === false) return result;
-  const pkg = readJson(join(context.workspaceRoot, file));
+  const pkg = readJsonObject(join(context.workspaceRoot, file));
   if (!pkg || !usesPluxCore(pkg)) return result;
   const projectRoot = dirname(file);
   const name = options.typesTargetName ?? DEFAULT_TYPES_TARGET_NAME;
@@ -81,7 +81,7 @@ export function inferTypesTarget(
   const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [discover, `^${discover}`];
   if (core.workspacePath !== undefined && core.root) {
     // the command runs the built @plux/core of this workspace
-    const coreName = readJson(join(core.root, 'project.json'))?.['name'];
+    const coreName = readJsonObject(join(core.root, 'project.json'))?.['name'];
     dependsOn.push({ projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' });
   }
   return {
@@ -107,14 +107,4 @@ function usesPluxCore(pkg: Record<string, unknown>): boolean {
     const deps = pkg[field];
     return typeof deps === 'object' && deps !== null && Object.hasOwn(deps, '@plux/core');
   });
-}
-
-function readJson(path: string): Record<string, unknown> | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
