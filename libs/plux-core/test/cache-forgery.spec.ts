@@ -22,9 +22,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { isPluginError } from '../src/core/errors.js';
 import { setLogSink } from '../src/core/log.js';
-import { CACHE_FILE_NAME, type WatchRecord } from '../src/runtime/cache.js';
+import { CACHE_FILE_NAME } from '../src/runtime/cache.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
+import type { WatchRecord } from '../src/runtime/watch.js';
 
 const NS = 'forgery';
 

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CACHE_FILE_NAME, CACHE_VERSION, statKey } from '../src/runtime/cache.js';
+import { CACHE_FILE_NAME, CACHE_VERSION } from '../src/runtime/cache.js';
+import { statKey } from '../src/runtime/watch.js';
 import {
   copyFixture,
   FIXTURES,

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RACY_WINDOW_MS } from '../src/runtime/cache.js';
+import { RACY_WINDOW_MS } from '../src/runtime/watch.js';
 import { copyBuiltCore, CORE_ROOT, removeTempDirs } from './pm-support.js';
 
 const CHILD = join(CORE_ROOT, 'test', 'fixtures', 'special-files-child.mjs');

@@ -4,18 +4,16 @@
  */
 import { relative, resolve, sep } from 'node:path';
 
-import type { Distribution, EntryPoint, PluginFinder, ShadowedEntryPoint } from '../core/entry-point.js';
+import type { EntryPoint, PluginFinder, ShadowedEntryPoint } from '../core/entry-point.js';
 import { isDebugEnabled, log } from '../core/log.js';
-import { EntryPointsCache, WatchRecorder } from './cache.js';
-import { deserializeIndex, type IndexView, type MergedIndex, serializeIndex } from './merged-index.js';
+import { EntryPointsCache } from './cache.js';
+import { decodeIndex, encodeIndex } from './cache-format.js';
+import { type IndexView, type MergedIndex, mergeIndexes, shadowWarnings, viewOf } from './merged-index.js';
 import { registerDistribution } from './metadata.js';
 import { type PackageIndex, type ReadContext, readPackageIndex } from './package-index.js';
-import {
-  findVisiblePackages,
-  findWorkspaceRoot,
-  type PackageCandidate,
-  type WorkspaceRoot,
-} from './workspace.js';
+import { findVisiblePackages, type PackageCandidate } from './visible-packages.js';
+import { WatchRecorder } from './watch.js';
+import { findWorkspaceRoot, type WorkspaceRoot } from './workspace.js';
 
 /** Options of {@link IndexPluginFinder}. */
 export interface IndexPluginFinderOptions {
@@ -144,7 +142,7 @@ function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache
   const cached = options.readCache ? cache?.read() : undefined;
   if (cached !== undefined) {
     try {
-      const view = deserializeIndex(cached, registerDistribution);
+      const view = decodeIndex(cached, registerDistribution);
       if (view.namespaces.length === 0)
         log.debug(`no plugins in the index cache ${cache!.file} (PLUX_NO_CACHE=1 rescans the folders)`);
       return view;
@@ -157,7 +155,7 @@ function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache
   const recorder = new WatchRecorder();
   const scan = scanIndexes(root, recorder);
   log.debug(`index scanned from ${root.dir} in ${(performance.now() - started).toFixed(1)} ms`);
-  const { data, sections } = serializeIndex(scan);
+  const { data, sections } = encodeIndex(scan);
   cache?.write(data, recorder, sections);
   for (const distribution of scan.distributions) registerDistribution(distribution);
   return viewOf(scan);
@@ -174,96 +172,6 @@ function scanIndexes(root: WorkspaceRoot, recorder: WatchRecorder): MergedIndex 
   }
   // sorted: folders are read in directory order, which differs between file systems
   return mergeIndexes(packages, [...context.problems].sort());
-}
-
-/** Applies the precedence rule: packages in rank order, then name, then path; the first `namespace:name` wins. */
-function mergeIndexes(packages: PackageIndex[], problems: string[]): MergedIndex {
-  packages.sort(
-    (a, b) =>
-      a.rank - b.rank ||
-      compare(a.distribution.name, b.distribution.name) ||
-      compare(a.distribution.root, b.distribution.root),
-  );
-  const ranks = new Map(packages.map((p) => [p.distribution, p.rank]));
-  const winners = new Map<string, Map<string, EntryPoint>>();
-  const shadowed: ShadowedEntryPoint[] = [];
-  for (const pkg of packages) {
-    for (const entry of pkg.entries) {
-      let names = winners.get(entry.namespace);
-      if (!names) winners.set(entry.namespace, (names = new Map()));
-      const winner = names.get(entry.name);
-      if (winner) shadowed.push({ winner, loser: entry, rule: precedenceRule(ranks, winner, entry) });
-      else names.set(entry.name, entry);
-    }
-  }
-  const entryPoints = [...winners.values()]
-    .flatMap((m) => [...m.values()])
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
-  return { distributions: packages.map((p) => p.distribution), entryPoints, shadowed, problems };
-}
-
-/** The {@link IndexView} of a freshly scanned index. */
-function viewOf(index: MergedIndex): IndexView {
-  const byNamespace = new Map<string, EntryPoint[]>();
-  for (const ep of index.entryPoints) {
-    const list = byNamespace.get(ep.namespace);
-    if (list) list.push(ep);
-    else byNamespace.set(ep.namespace, [ep]);
-  }
-  return {
-    namespaces: [...byNamespace.keys()].sort(),
-    shadowed: index.shadowed,
-    problems: index.problems,
-    findPlugins: (namespace) => byNamespace.get(namespace) ?? [],
-    listEntryPoints: () => index.entryPoints,
-  };
-}
-
-/** Where a package was found, by its rank (see `readPackageIndex`: the tier, then pnpm-hoisted after the top level). */
-const RANK_PLACES = [
-  'a workspace package',
-  'a workspace package',
-  "a package in the root's node_modules",
-  "a package in pnpm's hidden node_modules/.pnpm/node_modules",
-  "a package in a workspace package's own node_modules",
-  "a package in a workspace package's own node_modules",
-];
-
-/**
- * The rule that made `winner` win over `loser`, in words: where the packages were found when that differs, else
- * the package name, else the path (the order {@link mergeIndexes} sorts by).
- */
-function precedenceRule(ranks: Map<Distribution, number>, winner: EntryPoint, loser: EntryPoint): string {
-  const [w, l] = [winner.distribution!, loser.distribution!];
-  const [wr, lr] = [ranks.get(w) ?? 0, ranks.get(l) ?? 0];
-  const place = (rank: number) => RANK_PLACES[rank] ?? 'an installed package';
-  if (wr !== lr) return `${place(wr)} wins over ${place(lr)}`;
-  const both = place(wr)
-    .replace(/^an? /, '')
-    .replace(/package/, 'packages');
-  if (w.name !== l.name)
-    return `both are ${both}, so the package name decides: ${w.name} sorts before ${l.name}`;
-  return `both are ${both} named ${w.name}, so the path decides: ${w.root} sorts before ${l.root}`;
-}
-
-/** One warning per pair of packages, naming the plugins the loser declares in vain and the rule that decided. */
-function shadowWarnings(shadowed: ShadowedEntryPoint[]): string[] {
-  const pairs = new Map<
-    string,
-    { winner: Distribution; loser: Distribution; rule: string; names: string[] }
-  >();
-  for (const { winner, loser, rule } of shadowed) {
-    const key = `${winner.distribution!.root}\0${loser.distribution!.root}`;
-    let pair = pairs.get(key);
-    if (!pair)
-      pairs.set(key, (pair = { winner: winner.distribution!, loser: loser.distribution!, rule, names: [] }));
-    pair.names.push(`${loser.namespace}:${loser.name}`);
-  }
-  return [...pairs.values()].map(
-    ({ winner, loser, rule, names }) =>
-      `${describe(loser)} declares ${names.join(', ')}, also declared by ${describe(winner)}; using ${winner.name}'s ` +
-      `(${rule}). Rename the plugins or remove one of the packages`,
-  );
 }
 
 const reported = new Set<string>();
@@ -294,12 +202,4 @@ function warnOnce(message: string): void {
   if (reported.has(message)) return;
   reported.add(message);
   log.warn(message);
-}
-
-function describe(distribution: Distribution): string {
-  return `${distribution.name}@${distribution.version} (${distribution.root})`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

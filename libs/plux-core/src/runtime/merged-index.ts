@@ -1,15 +1,11 @@
 /**
- * The merged index of one root (every visible entry point, after precedence) and its form in the on-disk cache:
- * a small header, then one section per namespace, so that a warm start which lists one namespace parses that
- * namespace only, however many packages are installed.
+ * The merged index of one root: every visible entry point after precedence. When two packages declare the same
+ * `namespace:name`, the package found in the better place wins (see {@link mergeIndexes}); the loser is kept, with
+ * the rule that decided, for one warning per pair of packages.
  */
-import { basename, dirname, isAbsolute, normalize, sep } from 'node:path';
-
 import type { Distribution, EntryPoint, ShadowedEntryPoint } from '../core/entry-point.js';
-import type { CachedData, WatchRecord } from './cache.js';
-import { createLazyDistribution } from './metadata.js';
-import { packageFolderOf, setPackageFolder } from './package-index.js';
-import { requiredWatches } from './workspace.js';
+import { compareStrings } from '../utils/compare.js';
+import type { PackageIndex } from './package-index.js';
 
 export type { ShadowedEntryPoint } from '../core/entry-point.js';
 
@@ -39,251 +35,97 @@ export interface IndexView {
   listEntryPoints(): readonly EntryPoint[];
 }
 
-/**
- * A package as the cache stores it; package.json is left out and read on demand. `folder` is the folder the scan
- * reached it through (a link in node_modules), when that is not its root.
- */
-type DistTuple = [name: string, version: string, root: string, workspace: 0 | 1, folder?: string];
-/** An entry point with everything it needs, for the few the header holds (the shadowed pairs). */
-type FullEntry = [
-  namespace: string,
-  name: string,
-  exportName: string,
-  path: string,
-  written: string,
-  dist: DistTuple,
+/** Applies the precedence rule: packages in rank order, then name, then path; the first `namespace:name` wins. */
+export function mergeIndexes(packages: PackageIndex[], problems: string[]): MergedIndex {
+  packages.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      compareStrings(a.distribution.name, b.distribution.name) ||
+      compareStrings(a.distribution.root, b.distribution.root),
+  );
+  const ranks = new Map(packages.map((p) => [p.distribution, p.rank]));
+  const winners = new Map<string, Map<string, EntryPoint>>();
+  const shadowed: ShadowedEntryPoint[] = [];
+  for (const pkg of packages) {
+    for (const entry of pkg.entries) {
+      let names = winners.get(entry.namespace);
+      if (!names) winners.set(entry.namespace, (names = new Map()));
+      const winner = names.get(entry.name);
+      if (winner) shadowed.push({ winner, loser: entry, rule: precedenceRule(ranks, winner, entry) });
+      else names.set(entry.name, entry);
+    }
+  }
+  const entryPoints = [...winners.values()]
+    .flatMap((m) => [...m.values()])
+    .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+  return { distributions: packages.map((p) => p.distribution), entryPoints, shadowed, problems };
+}
+
+/** The {@link IndexView} of a freshly scanned index. */
+export function viewOf(index: MergedIndex): IndexView {
+  const byNamespace = new Map<string, EntryPoint[]>();
+  for (const ep of index.entryPoints) {
+    const list = byNamespace.get(ep.namespace);
+    if (list) list.push(ep);
+    else byNamespace.set(ep.namespace, [ep]);
+  }
+  return {
+    namespaces: [...byNamespace.keys()].sort(),
+    shadowed: index.shadowed,
+    problems: index.problems,
+    findPlugins: (namespace) => byNamespace.get(namespace) ?? [],
+    listEntryPoints: () => index.entryPoints,
+  };
+}
+
+/** Where a package was found, by its rank (see `readPackageIndex`: the tier, then pnpm-hoisted after the top level). */
+const RANK_PLACES = [
+  'a workspace package',
+  'a workspace package',
+  "a package in the root's node_modules",
+  "a package in pnpm's hidden node_modules/.pnpm/node_modules",
+  "a package in a workspace package's own node_modules",
+  "a package in a workspace package's own node_modules",
 ];
 
-/** The header: the namespaces in section order, and what is reported on every start. */
-interface Header {
-  namespaces: string[];
-  problems: string[];
-  shadowed: [winner: FullEntry, loser: FullEntry, rule: string][];
-}
-
 /**
- * One namespace: its packages, its modules (the real path relative to the package, and how the index wrote it when
- * not `./<real>`), and its entries sorted by name.
+ * The rule that made `winner` win over `loser`, in words: where the packages were found when that differs, else
+ * the package name, else the path (the order {@link mergeIndexes} sorts by).
  */
-interface Section {
-  d: DistTuple[];
-  m: [dist: number, real: string, written?: string][];
-  e: [name: string, exportName: string, module: number][];
+function precedenceRule(ranks: Map<Distribution, number>, winner: EntryPoint, loser: EntryPoint): string {
+  const [w, l] = [winner.distribution!, loser.distribution!];
+  const [wr, lr] = [ranks.get(w) ?? 0, ranks.get(l) ?? 0];
+  const place = (rank: number) => RANK_PLACES[rank] ?? 'an installed package';
+  if (wr !== lr) return `${place(wr)} wins over ${place(lr)}`;
+  const both = place(wr)
+    .replace(/^an? /, '')
+    .replace(/package/, 'packages');
+  if (w.name !== l.name)
+    return `both are ${both}, so the package name decides: ${w.name} sorts before ${l.name}`;
+  return `both are ${both} named ${w.name}, so the path decides: ${w.root} sorts before ${l.root}`;
 }
 
-/** Turns a merged index into the header and the sections {@link EntryPointsCache.write} stores. */
-export function serializeIndex(index: MergedIndex): { data: Header; sections: string[] } {
-  const namespaces: string[] = [];
-  const sections: string[] = [];
-  let section: Section | undefined;
-  let dists = new Map<Distribution, number>();
-  let modules = new Map<string, number>();
-  for (const ep of index.entryPoints) {
-    if (namespaces[namespaces.length - 1] !== ep.namespace) {
-      if (section) sections.push(JSON.stringify(section));
-      namespaces.push(ep.namespace);
-      section = { d: [], m: [], e: [] };
-      dists = new Map();
-      modules = new Map();
-    }
-    const dist = ep.distribution!;
-    let d = dists.get(dist);
-    if (d === undefined) dists.set(dist, (d = section!.d.push(distTuple(dist)) - 1));
-    const written = writtenModule(ep);
-    const key = `${ep.module}\0${written}`;
-    let m = modules.get(key);
-    if (m === undefined) {
-      const real = ep.module.slice(dist.root.length + 1);
-      modules.set(key, (m = section!.m.push(written === `./${real}` ? [d, real] : [d, real, written]) - 1));
-    }
-    section!.e.push([ep.name, ep.export, m]);
+/** One warning per pair of packages, naming the plugins the loser declares in vain and the rule that decided. */
+export function shadowWarnings(shadowed: ShadowedEntryPoint[]): string[] {
+  const pairs = new Map<
+    string,
+    { winner: Distribution; loser: Distribution; rule: string; names: string[] }
+  >();
+  for (const { winner, loser, rule } of shadowed) {
+    const key = `${winner.distribution!.root}\0${loser.distribution!.root}`;
+    let pair = pairs.get(key);
+    if (!pair)
+      pairs.set(key, (pair = { winner: winner.distribution!, loser: loser.distribution!, rule, names: [] }));
+    pair.names.push(`${loser.namespace}:${loser.name}`);
   }
-  if (section) sections.push(JSON.stringify(section));
-  const full = (ep: EntryPoint): FullEntry => [
-    ep.namespace,
-    ep.name,
-    ep.export,
-    ep.module,
-    writtenModule(ep),
-    distTuple(ep.distribution!),
-  ];
-  return {
-    data: {
-      namespaces,
-      problems: index.problems,
-      shadowed: index.shadowed.map((s) => [full(s.winner), full(s.loser), s.rule]),
-    },
-    sections,
-  };
+  return [...pairs.values()].map(
+    ({ winner, loser, rule, names }) =>
+      `${describeDistribution(loser)} declares ${names.join(', ')}, also declared by ${describeDistribution(winner)}; using ${winner.name}'s ` +
+      `(${rule}). Rename the plugins or remove one of the packages`,
+  );
 }
 
-/**
- * Reads back what {@link serializeIndex} produced. The header is checked now; a namespace's section is parsed and
- * checked when that namespace is first asked for. One package gives one `Distribution` object, whichever
- * namespace it is reached from.
- *
- * @param onDistribution called with each distribution as it is built (the finder registers them).
- * @throws TypeError when the header does not have the expected shape (the caller then scans).
- */
-export function deserializeIndex(
-  cached: CachedData,
-  onDistribution: (distribution: Distribution) => void = () => {},
-): IndexView {
-  const header = cached.data as Header;
-  if (
-    !isStrings(header?.namespaces) ||
-    !isStrings(header.problems) ||
-    !Array.isArray(header.shadowed) ||
-    new Set(header.namespaces).size !== header.namespaces.length
-  ) {
-    throw corrupt();
-  }
-  const isPackageFolder = packageFolderRule(cached.root, cached.watched);
-  const distributions = new Map<string, Distribution>();
-  const distributionOf = (tuple: unknown): Distribution => {
-    const [name, version, root, workspace, reached] = Array.isArray(tuple) ? tuple : [];
-    if (typeof name !== 'string' || typeof version !== 'string' || !isNormalPath(root)) throw corrupt();
-    const folder = reached ?? root;
-    if (!isNormalPath(folder) || !isPackageFolder(folder)) {
-      throw corrupt(`${folder} is not a package folder a scan of ${cached.root} reaches`);
-    }
-    let distribution = distributions.get(root);
-    if (!distribution) {
-      distribution = createLazyDistribution({ name, version, root, workspace: workspace === 1 });
-      // checked again when a module of it is imported: the folder must still resolve to this root
-      setPackageFolder(distribution, folder);
-      distributions.set(root, distribution);
-      onDistribution(distribution);
-    }
-    return distribution;
-  };
-  const entry = (
-    namespace: string,
-    [name, exportName]: unknown[],
-    module: { path: string; written: string; distribution: Distribution },
-  ): EntryPoint => {
-    if (typeof name !== 'string' || typeof exportName !== 'string') throw corrupt();
-    const { path, written, distribution } = module;
-    const value = `${distribution.name}:${written}#${exportName}`;
-    return { namespace, name, module: path, export: exportName, value, distribution };
-  };
-  const fullEntry = (raw: unknown): EntryPoint => {
-    const [namespace, name, exportName, path, written, dist] = Array.isArray(raw) ? raw : [];
-    if (typeof namespace !== 'string' || typeof path !== 'string' || typeof written !== 'string')
-      throw corrupt();
-    return entry(namespace, [name, exportName], { path, written, distribution: distributionOf(dist) });
-  };
-  const shadowed = header.shadowed.map((pair) => {
-    // a pair without its rule was written before the rule was kept: rescan rather than guess it
-    if (!Array.isArray(pair) || typeof pair[2] !== 'string') throw corrupt();
-    return { winner: fullEntry(pair[0]), loser: fullEntry(pair[1]), rule: pair[2] };
-  });
-
-  const sectionIndex = new Map(header.namespaces.map((ns, i) => [ns, i]));
-  const byNamespace = new Map<string, EntryPoint[]>();
-  const findPlugins = (namespace: string): EntryPoint[] => {
-    let list = byNamespace.get(namespace);
-    if (list) return list;
-    const index = sectionIndex.get(namespace);
-    list = index === undefined ? [] : readSection(namespace, cached.section(index));
-    byNamespace.set(namespace, list);
-    return list;
-  };
-  const readSection = (namespace: string, text: string | undefined): EntryPoint[] => {
-    if (text === undefined) throw corrupt();
-    const section = JSON.parse(text) as Section;
-    if (!Array.isArray(section?.d) || !Array.isArray(section.m) || !Array.isArray(section.e)) throw corrupt();
-    const dists = section.d.map(distributionOf);
-    const modules = section.m.map((raw) => {
-      const [d, real, written] = Array.isArray(raw) ? raw : [];
-      const distribution = typeof d === 'number' ? dists[d] : undefined;
-      if (!distribution || typeof real !== 'string') throw corrupt();
-      const path = distribution.root + sep + real;
-      return { path, written: typeof written === 'string' ? written : `./${real}`, distribution };
-    });
-    return section.e.map((raw) => {
-      const module = Array.isArray(raw) && typeof raw[2] === 'number' ? modules[raw[2]] : undefined;
-      if (!module) throw corrupt();
-      return entry(namespace, raw, module);
-    });
-  };
-  let all: EntryPoint[] | undefined;
-  return {
-    namespaces: [...header.namespaces].sort(),
-    shadowed,
-    problems: [...header.problems],
-    findPlugins,
-    listEntryPoints: () => (all ??= header.namespaces.flatMap(findPlugins)),
-  };
-}
-
-function distTuple(d: Distribution): DistTuple {
-  const folder = packageFolderOf(d);
-  return folder === undefined || folder === d.root
-    ? [d.name, d.version, d.root, d.workspace ? 1 : 0]
-    : [d.name, d.version, d.root, d.workspace ? 1 : 0, folder];
-}
-
-/**
- * Decides from a cache's watch list which folders may hold the packages it lists, so that the cache, stale or
- * forged, is never the authority on where a package lives. The list must cover what every scan of `root` watches
- * (or the cache is not read at all), and a package folder must be one a scan reaches: the root, a workspace package
- * (a folder inside the root, outside every node_modules, whose package.json is watched), or an entry (`name` or
- * `@scope/name`) of a scanned node_modules folder: the root's, pnpm's `.pnpm/node_modules`, a workspace package's.
- *
- * @throws TypeError when the watch list lacks what every scan watches.
- */
-function packageFolderRule(root: string, watched: readonly WatchRecord[]): (folder: string) => boolean {
-  const files = new Set<string>();
-  const folders = new Set<string>();
-  for (const [kind, path] of watched) {
-    if (kind === 'f') files.add(path);
-    else if (kind === 'd') folders.add(path);
-  }
-  for (const [kind, path] of requiredWatches(root)) {
-    if (!(kind === 'f' ? files : folders).has(path)) throw corrupt(`the cache does not watch ${path}`);
-  }
-  const rootModules = root + sep + 'node_modules';
-  const pnpmModules = rootModules + sep + '.pnpm' + sep + 'node_modules';
-  const isWorkspaceFolder = (dir: string) =>
-    dir === root ||
-    (dir.startsWith(root + sep) &&
-      !dir
-        .slice(root.length + 1)
-        .split(sep)
-        .includes('node_modules') &&
-      files.has(dir + sep + 'package.json'));
-  const isModulesFolder = (dir: string) =>
-    folders.has(dir) &&
-    (dir === rootModules ||
-      dir === pnpmModules ||
-      (basename(dir) === 'node_modules' && dirname(dir) !== root && isWorkspaceFolder(dirname(dir))));
-  return (folder) => {
-    if (isWorkspaceFolder(folder)) return true;
-    if (basename(folder).startsWith('.')) return false;
-    let parent = dirname(folder);
-    if (basename(parent).startsWith('@')) {
-      if (!folders.has(parent)) return false;
-      parent = dirname(parent);
-    }
-    return isModulesFolder(parent);
-  };
-}
-
-/** An absolute path with no `.`/`..` segments or doubled separators, as a scan records them. */
-function isNormalPath(path: unknown): path is string {
-  return typeof path === 'string' && isAbsolute(path) && normalize(path) === path && !path.endsWith(sep);
-}
-
-/** The module as the index wrote it, recovered from `value` (`<package>:<module>#<export>`). */
-function writtenModule(ep: EntryPoint): string {
-  return ep.value.slice(ep.distribution!.name.length + 1, ep.value.length - ep.export.length - 1);
-}
-
-function isStrings(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string');
-}
-
-function corrupt(why = 'unexpected cache content'): TypeError {
-  return new TypeError(why);
+/** A package as a warning names it: `name@version (root)`. */
+function describeDistribution(distribution: Distribution): string {
+  return `${distribution.name}@${distribution.version} (${distribution.root})`;
 }

@@ -5,12 +5,12 @@
  * module, so the manager remembers the distribution of every plugin it resolves from an entry point, and a file
  * path or URL is looked up by walking up to the package.json that names its package.
  */
-import { realpathSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Distribution } from '../core/entry-point.js';
 import type { PluginSpec } from '../core/plugin.js';
+import { parseJsonObject, realPath } from './fs.js';
 import { readRegularFile } from './read-file.js';
 
 const bySpec = new WeakMap<object, Distribution>();
@@ -42,11 +42,8 @@ export function resolveDistribution(target: PluginSpec | string): Distribution |
   } catch {
     return undefined;
   }
-  try {
-    path = realpathSync.native(path);
-  } catch {
-    // a path that does not exist (yet) still belongs to the package around it
-  }
+  // a path that does not exist (yet) still belongs to the package around it
+  path = realPath(path);
   for (let dir = path; ; dir = dirname(dir)) {
     const known = byRoot.get(dir);
     if (known) return known;
@@ -115,10 +112,7 @@ function readDistribution(dir: string): Distribution | undefined {
 function readPackageJson(dir: string): Record<string, unknown> | undefined {
   try {
     // bounded, regular files only: a FIFO or a link to /dev/zero named package.json must not hang the walk
-    const value: unknown = JSON.parse(readRegularFile(join(dir, 'package.json')));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return parseJsonObject(readRegularFile(join(dir, 'package.json')));
   } catch {
     return undefined;
   }

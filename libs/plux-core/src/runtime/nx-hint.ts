@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { parseJsonObject } from './fs.js';
+
 /**
  * `nx run <project>:<target>` for the package at `packageRoot`, when an enclosing Nx workspace infers or declares
  * its discover target (the `@plux/nx` plugin in nx.json, or a `@plux/nx:discover` target in its project.json);
@@ -48,7 +50,7 @@ function findNxJson(from: string): Record<string, unknown> | undefined {
 
 function readJson(path: string): Record<string, unknown> | undefined {
   try {
-    return asRecord(JSON.parse(readFileSync(path, 'utf8')));
+    return parseJsonObject(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }

@@ -3,15 +3,17 @@
  * entry validated and its module checked to exist inside the package, symlinks resolved. Every problem is a
  * message naming the package, the file and the fix; nothing is imported.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { checkModulePath, parseIndex } from '../core/plux-index.js';
-import type { WatchRecorder } from './cache.js';
+import { isBelow } from '../utils/paths.js';
+import { realFile, realPath } from './fs.js';
 import { nxDiscoverCommand } from './nx-hint.js';
 import { FileRefusedError, readRegularFile } from './read-file.js';
-import { nameFromFolder, type PackageCandidate, TIER_RANK } from './workspace.js';
+import { nameFromFolder, type PackageCandidate, TIER_RANK } from './visible-packages.js';
+import type { WatchRecorder } from './watch.js';
 
 /** One package with a `plux` field, and the entries of its index that passed validation. */
 export interface PackageIndex {
@@ -231,7 +233,7 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
   const { real: realIndex, error } = realFile(indexFile);
   if (realIndex === undefined)
     return cannotRead(error ?? Object.assign(new Error('missing'), { code: 'ENOENT' }));
-  if (!isInside(realIndex, rootDir)) {
+  if (!isBelow(rootDir, realIndex)) {
     if (watched) context.recorder.presence(indexFile);
     context.problems.add(
       `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate()}`,
@@ -258,27 +260,6 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
 function asRecord(value: unknown, message: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(message);
   return value as Record<string, unknown>;
-}
-
-function isInside(path: string, root: string): boolean {
-  return path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-function realPath(path: string): string {
-  return realFile(path).real ?? path;
-}
-
-/**
- * The real path of `path`; when there is none, `error` says why unless the path simply does not exist (a folder
- * on the way that cannot be searched is not a missing file).
- */
-function realFile(path: string): { real?: string; error?: Error } {
-  try {
-    return { real: realpathSync.native(path) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { error: error as Error };
-  }
 }
 
 /** How to rewrite a workspace package's index: its Nx target inside an Nx workspace, else `plux discover`. */

@@ -2,11 +2,12 @@
  * Workspace globs without a glob library on the hot path: reading `pnpm-workspace.yaml`'s package list, the static
  * prefix of a glob (the folder the cache watches), and expanding globs when `@manypkg/get-packages` cannot.
  */
-import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 import type Picomatch from 'picomatch';
 
+import { isFile, listFolder } from './fs.js';
 import { localRequire } from './local-require.js';
 
 /**
@@ -53,7 +54,7 @@ export function expandWorkspaceGlobs(rootDir: string, globs: string[]): string[]
     }
     if (visited.has(real)) return; // a symlink loop, or two links to one folder
     visited.add(real);
-    for (const entry of listing(dir) ?? []) {
+    for (const entry of listFolder(dir) ?? []) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.isFile()) continue;
       walk(join(dir, entry.name), depth + 1, maxDepth);
     }
@@ -79,20 +80,4 @@ export function staticPrefix(glob: string): string {
     fixed.push(part);
   }
   return fixed.length === parts.length ? fixed.join('/') : fixed.map((p) => `${p}/`).join('');
-}
-
-function listing(folder: string): Dirent[] | undefined {
-  try {
-    return readdirSync(folder, { withFileTypes: true });
-  } catch {
-    return undefined;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
-  }
 }
