@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one class, PluginManager, whose methods share its private state and caches.
 import type { EntryPoint, PluginFinder } from '../core/entry-point.js';
 import { isPluginError, PluginDisabled, PluginException, pluginNotFound } from '../core/errors.js';
 import type { LifecycleHook, PluginLifecycleListener } from '../core/listener.js';
