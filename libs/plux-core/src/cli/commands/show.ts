@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { parseIndex, serializeIndex } from '../../core/plux-index.js';
-import { WatchRecorder } from '../../runtime/watch.js';
 import { findVisiblePackages } from '../../runtime/visible-packages.js';
+import { WatchRecorder } from '../../runtime/watch.js';
 import { findWorkspaceRoot } from '../../runtime/workspace.js';
 import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
 import { describeError, EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
