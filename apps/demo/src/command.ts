@@ -1,11 +1,19 @@
 import type { ParseArgsConfig } from 'node:util';
 
-import { PORT_ENV, readConfig, SERVICES_ENV, type MinicloudConfig } from '@minicloud/api';
+import {
+  createRouter,
+  PORT_ENV,
+  readConfig,
+  SERVICES_ENV,
+  type MinicloudConfig,
+  type ServiceRouter,
+} from '@minicloud/api';
 import { plugin, PluginManager, type FunctionPlugin, type PluginSpec } from '@plux/core';
 
-import { appRoot } from './paths.js';
+import { appRoot, appVersion } from './paths.js';
+import type { PluginReport } from './report.js';
 import { describeListenError, startServer, type MinicloudServer, type StartServerOptions } from './server.js';
-import { unknownServicesWarning, type ServiceRow } from './services.js';
+import { loadServices, unknownServicesWarning, type ServiceRow } from './services.js';
 import { createStyle, type Output, type Style } from './term.js';
 
 /** The plux namespace of minicloud's CLI commands: `minicloud <name>` loads the plugin `<name>` and runs it. */
@@ -88,7 +96,7 @@ export function writeLines(output: Output, lines: readonly string[]): void {
  * Applies `--services` to the environment, where every service plugin's `shouldLoad()` reads it (installed
  * packages included, which know nothing of minicloud's code).
  */
-export function applyServicesOption(args: CommandArgs, io: CommandIO): void {
+function applyServicesOption(args: CommandArgs, io: CommandIO): void {
   const { services } = args.values;
   if (typeof services === 'string') io.env[SERVICES_ENV] = services;
 }
@@ -97,15 +105,13 @@ export function applyServicesOption(args: CommandArgs, io: CommandIO): void {
  * Warns on stderr about the names in the service selection that no service plugin has (`--services s3,nope`): the
  * command goes on with the known ones.
  */
-export function warnUnknownServices(
+function warnUnknownServices(
   rows: readonly ServiceRow[],
   selection: readonly string[] | undefined,
   io: CommandIO,
 ): void {
   const warning = unknownServicesWarning(rows, selection);
-  if (warning)
-    io.stderr.write(`${styleFor(io, io.stderr).yellow('minicloud:')} ${warning}
-`);
+  if (warning) writeLines(io.stderr, [`${styleFor(io, io.stderr).yellow('minicloud:')} ${warning}`]);
 }
 
 /**
@@ -151,7 +157,7 @@ export const sharedOptions = {
 } as const;
 
 /** Starts the server; when it cannot listen (port taken, not allowed), says why on stderr and returns undefined. */
-export async function startServerOrExplain(
+async function startServerOrExplain(
   io: CommandIO,
   options: StartServerOptions,
 ): Promise<MinicloudServer | undefined> {
@@ -163,4 +169,73 @@ export async function startServerOrExplain(
     writeLines(io.stderr, [`${styleFor(io, io.stderr).red('minicloud:')} ${message}`]);
     return undefined;
   }
+}
+
+/** The services a command loaded: the configuration they were loaded with and the router they mounted on. */
+export interface CommandServices {
+  /** minicloud's configuration, read once `--services` was applied to the environment. */
+  readonly config: MinicloudConfig;
+  /** The router every running service mounted its routes on. */
+  readonly router: ServiceRouter;
+  /** Every service plugin, with how it fared. */
+  readonly services: ServiceRow[];
+}
+
+/**
+ * How `services`, `serve` and `tour` begin: applies `--services` to the environment, reads the configuration with
+ * `read`, loads every service plugin on a fresh router (`report` logs the lifecycle) and warns on stderr about the
+ * selected names that no service has.
+ */
+export async function loadCommandServices(
+  args: CommandArgs,
+  io: CommandIO,
+  report: PluginReport,
+  read: () => MinicloudConfig,
+): Promise<CommandServices> {
+  applyServicesOption(args, io);
+  const config = read();
+  const router = createRouter();
+  const services = await loadServices({ router, config, report, env: io.env });
+  warnUnknownServices(services, config.services, io);
+  return { config, router, services };
+}
+
+/** A minicloud a command started: its services, its version and the server answering for them. */
+export interface StartedMinicloud extends CommandServices {
+  /** minicloud's version, as `/_minicloud/health` shows it. */
+  readonly version: string;
+  /** The running server; the command closes it. */
+  readonly server: MinicloudServer;
+}
+
+/**
+ * How `serve` and `tour` begin: {@link loadCommandServices} with the command's `--port` (else `defaultPort`, else
+ * `MINICLOUD_PORT`), then the server on the configured host and port.
+ *
+ * @returns the started minicloud, or `undefined` when the server could not listen (the reason is on stderr).
+ * @throws UsageError when the port is not a port number.
+ */
+export async function startMinicloud(
+  args: CommandArgs,
+  io: CommandIO,
+  report: PluginReport,
+  defaultPort?: string,
+): Promise<StartedMinicloud | undefined> {
+  const loaded = await loadCommandServices(args, io, report, () => readCommandConfig(args, io, defaultPort));
+  const { config, router, services } = loaded;
+  const version = appVersion();
+  const server = await startServerOrExplain(io, {
+    router,
+    services,
+    host: config.host,
+    port: config.port,
+    version,
+  });
+  return server && { ...loaded, version, server };
+}
+
+/** Which services were asked for, as the headers of `serve` and `tour` show it: `MINICLOUD_SERVICES=…` or all. */
+export function describeSelection(io: CommandIO): string {
+  const selection = io.env[SERVICES_ENV];
+  return selection ? `${SERVICES_ENV}=${selection}` : 'all services';
 }

@@ -1,3 +1,7 @@
+// minicloud's terminal formatting, the only such module in the demo: colours per output stream, and aligned tables
+// that measure text without its colours. plux's own CLI formats its output with code internal to `@plux/core`,
+// which a plux application cannot and should not import; a colour library would be a dependency for a few lines.
+
 /** Where text goes: a stream, or anything with `write` (a test's buffer). */
 export interface Output {
   write(text: string): unknown;

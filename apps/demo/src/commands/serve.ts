@@ -1,20 +1,14 @@
 import { once } from 'node:events';
 
-import { createRouter, SERVICES_ENV } from '@minicloud/api';
-
 import {
-  applyServicesOption,
   defineCommand,
-  readCommandConfig,
-  startServerOrExplain,
+  describeSelection,
   sharedOptions,
+  startMinicloud,
   styleFor,
-  warnUnknownServices,
   writeLines,
 } from '../command.js';
-import { appVersion } from '../paths.js';
 import { PluginReport } from '../report.js';
-import { loadServices } from '../services.js';
 import { formatServices, servicesJson } from '../views.js';
 
 /** `minicloud serve`: loads the services and serves them on 127.0.0.1 until Ctrl-C or SIGTERM. */
@@ -33,32 +27,21 @@ export const serve = defineCommand(
     },
   },
   async function serve(args, io) {
-    applyServicesOption(args, io);
-    const config = readCommandConfig(args, io);
     const errStyle = styleFor(io, io.stderr);
     const report = new PluginReport({
       ...(args.values.verbose && {
         onEvent: (e) => writeLines(io.stderr, [report.formatEvent(errStyle, e)]),
       }),
     });
-    const router = createRouter();
-    const services = await loadServices({ router, config, report, env: io.env });
-    warnUnknownServices(services, config.services, io);
-    const version = appVersion();
-    const server = await startServerOrExplain(io, {
-      router,
-      services,
-      host: config.host,
-      port: config.port,
-      version,
-    });
-    if (!server) return 1;
+    const started = await startMinicloud(args, io, report);
+    if (!started) return 1;
+    const { services, version, server } = started;
 
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify({ url: server.url, version, services: servicesJson(services) })}\n`);
     } else {
       const style = styleFor(io);
-      const selection = io.env[SERVICES_ENV] ? `${SERVICES_ENV}=${io.env[SERVICES_ENV]}` : 'all services';
+      const selection = describeSelection(io);
       writeLines(io.stdout, [
         `${style.bold('minicloud')} ${version} listening on ${style.cyan(server.url)}  ${style.dim(`(${selection})`)}`,
         '',

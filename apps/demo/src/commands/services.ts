@@ -1,15 +1,7 @@
-import { createRouter, readConfig } from '@minicloud/api';
+import { readConfig } from '@minicloud/api';
 
-import {
-  applyServicesOption,
-  defineCommand,
-  sharedOptions,
-  styleFor,
-  warnUnknownServices,
-  writeLines,
-} from '../command.js';
+import { defineCommand, loadCommandServices, sharedOptions, styleFor, writeLines } from '../command.js';
 import { PluginReport } from '../report.js';
-import { loadServices } from '../services.js';
 import { formatServices, servicesJson } from '../views.js';
 
 /** `minicloud services`: loads every service plugin (without starting a server) and shows each one's state. */
@@ -23,11 +15,8 @@ export const services = defineCommand(
     },
   },
   async function services(args, io) {
-    applyServicesOption(args, io);
     const report = new PluginReport();
-    const config = readConfig(io.env);
-    const rows = await loadServices({ router: createRouter(), config, report, env: io.env });
-    warnUnknownServices(rows, config.services, io);
+    const { services: rows } = await loadCommandServices(args, io, report, () => readConfig(io.env));
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(servicesJson(rows), null, 2)}\n`);
     } else {

@@ -1,21 +1,19 @@
-import { createRouter, EXAMPLES_NAMESPACE, SERVICES_ENV, type Example } from '@minicloud/api';
+import { EXAMPLES_NAMESPACE, type Example } from '@minicloud/api';
 import { PluginManager, type FunctionPlugin } from '@plux/core';
 
 import { RecordingClient } from '../client.js';
 import {
-  applyServicesOption,
   defineCommand,
-  readCommandConfig,
-  startServerOrExplain,
+  describeSelection,
   sharedOptions,
+  startMinicloud,
   styleFor,
-  warnUnknownServices,
   writeLines,
 } from '../command.js';
 import { loadPlugins } from '../load.js';
-import { appRoot, appVersion } from '../paths.js';
+import { appRoot } from '../paths.js';
 import { PluginReport } from '../report.js';
-import { loadServices, type ServiceRow } from '../services.js';
+import type { ServiceRow } from '../services.js';
 import { formatTable, type Style } from '../term.js';
 import { formatServices, servicesJson } from '../views.js';
 
@@ -39,21 +37,10 @@ export const tour = defineCommand(
     },
   },
   async function tour(args, io) {
-    applyServicesOption(args, io);
-    const config = readCommandConfig(args, io, '0');
     const report = new PluginReport();
-    const router = createRouter();
-    const services = await loadServices({ router, config, report, env: io.env });
-    warnUnknownServices(services, config.services, io);
-    const version = appVersion();
-    const server = await startServerOrExplain(io, {
-      router,
-      services,
-      host: config.host,
-      port: config.port,
-      version,
-    });
-    if (!server) return 1;
+    const started = await startMinicloud(args, io, report, '0');
+    if (!started) return 1;
+    const { services, version, server } = started;
 
     const client = new RecordingClient(server.url);
     const results: ExampleResult[] = [];
@@ -108,9 +95,8 @@ export const tour = defineCommand(
     }
 
     const style = styleFor(io);
-    const selection = io.env[SERVICES_ENV] ? `${SERVICES_ENV}=${io.env[SERVICES_ENV]}` : 'all services';
     writeLines(io.stdout, [
-      `${style.bold('minicloud')} ${version} · tour · ${selection}`,
+      `${style.bold('minicloud')} ${version} · tour · ${describeSelection(io)}`,
       '',
       style.bold('What plux did') + style.dim('  (a PluginLifecycleListener’s log, in order)'),
       ...report.format(style),
