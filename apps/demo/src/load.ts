@@ -50,7 +50,10 @@ export function stateOf(container: PluginContainer): { state: PluginState; reaso
     case 'disabled':
       return { state: 'disabled', reason: state.reason ?? 'disabled' };
     case 'failed':
-      return { state: 'failed', reason: state.error instanceof Error ? state.error.message : String(state.error) };
+      return {
+        state: 'failed',
+        reason: state.error instanceof Error ? state.error.message : String(state.error),
+      };
     default:
       return { state: 'available' };
   }

@@ -28,8 +28,10 @@ export function pluginState(container: PluginContainer): PluginState {
   if (container.isDisabled) return { state: 'disabled', reason: container.disabledReason };
   if (container.resolveError !== undefined)
     return { state: 'failed', stage: 'resolve', error: container.resolveError };
-  if (container.initError !== undefined) return { state: 'failed', stage: 'init', error: container.initError };
-  if (container.loadError !== undefined) return { state: 'failed', stage: 'load', error: container.loadError };
+  if (container.initError !== undefined)
+    return { state: 'failed', stage: 'init', error: container.initError };
+  if (container.loadError !== undefined)
+    return { state: 'failed', stage: 'load', error: container.loadError };
   if (container.isLoaded) return { state: 'loaded' };
   return { state: container.isResolved && container.spec !== undefined ? 'resolved' : 'found' };
 }

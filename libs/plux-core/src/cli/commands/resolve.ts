@@ -2,6 +2,7 @@ import { PluginManager, type PluginContainer } from '../../runtime/manager.js';
 import { pluginState } from '../../runtime/plugin-state.js';
 import { defineCommand, resolveCwd } from '../command.js';
 import { EXIT, errorText, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
+import { JSON_TABLE_OPTION } from './shared.js';
 
 /** One row of `plux resolve --json`. */
 export interface ResolvedPlugin {
@@ -40,7 +41,7 @@ load arguments), and report its state: loaded, disabled with its reason, or erro
       type: 'boolean',
       description: 'also create and load each plugin (runs its constructor, shouldLoad and load)',
     },
-    json: { type: 'boolean', description: 'print a JSON array instead of a table' },
+    json: JSON_TABLE_OPTION,
     cwd: {
       type: 'string',
       value: '<dir>',

@@ -91,9 +91,13 @@ describe('plux show', () => {
     expect(shown.plugins.map((p) => p.name)).toEqual(['s3', 'sqs']);
     // the module as the index spells it
     expect(shown.plugins.find((p) => p.name === 'sqs')?.module).toBe('dist/services.js');
-    const resolved = (JSON.parse(resolve.stdout) as ResolvedPlugin[]).filter((p) => p.package === 'good@1.2.3');
+    const resolved = (JSON.parse(resolve.stdout) as ResolvedPlugin[]).filter(
+      (p) => p.package === 'good@1.2.3',
+    );
     expect(resolved.map((p) => p.name).sort()).toEqual(['s3', 'sqs']);
-    expect(show.stderr).toContain('plugin acme.services:ghost: module ./dist/ghost.js does not exist (skipped)');
+    expect(show.stderr).toContain(
+      'plugin acme.services:ghost: module ./dist/ghost.js does not exist (skipped)',
+    );
   });
 
   it('prints the same by name, by path and from inside the package', async () => {

@@ -5,13 +5,10 @@ import type { EntryPoint } from '../../core/entry-point.js';
 import { serializeIndex, type IndexedPlugin } from '../../core/plux-index.js';
 import { WatchRecorder } from '../../runtime/cache.js';
 import { readPackageIndex, type ReadContext } from '../../runtime/package-index.js';
-import {
-  findVisiblePackages,
-  findWorkspaceRoot,
-  type PackageCandidate,
-} from '../../runtime/workspace.js';
+import { findVisiblePackages, findWorkspaceRoot, type PackageCandidate } from '../../runtime/workspace.js';
 import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
 import { EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
+import { CWD_OPTION, indexModule } from './shared.js';
 
 export const showCommand = defineCommand({
   name: 'show',
@@ -27,7 +24,7 @@ entries that fail validation are left out and reported on stderr.`,
     },
   ],
   options: {
-    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+    cwd: CWD_OPTION,
   },
   exitCodes: [
     '0 printed, 1 no such package or it has no index,',
@@ -107,10 +104,7 @@ function showIndex(dir: string, io: CliIo, visible?: PackageCandidate): number {
 
 /** An entry point back in its index's terms: the module as the index names it (`./dist/services.js`). */
 function indexedPlugin(ep: EntryPoint): IndexedPlugin {
-  // the runtime's value is `<package>:<module>#<export>`, the module exactly as the index spells it
-  const prefix = `${ep.distribution!.name}:`.length;
-  const module = ep.value.slice(prefix, ep.value.length - ep.export.length - 1);
-  return { namespace: ep.namespace, name: ep.name, module, export: ep.export };
+  return { namespace: ep.namespace, name: ep.name, module: indexModule(ep)!, export: ep.export };
 }
 
 /**
