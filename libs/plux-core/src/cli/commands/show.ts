@@ -12,8 +12,10 @@ import { CWD_OPTION, indexModule } from './shared.js';
 
 export const showCommand = defineCommand({
   name: 'show',
-  description: `Print a package's index (plux.json, or the inline "plux" field of its package.json) as the runtime reads it:
-entries that fail validation are left out and reported on stderr.`,
+  description: `Print a package's index (plux.json, or the inline "plux" field of its package.json) as the runtime reads it,
+with the runtime's own checks: entries that fail validation or name a module missing from the package are left
+out and reported on stderr; an index the runtime rejects (a "plux" field or plux.json symlink that leaves the
+package, malformed JSON) is reported with its fix, and nothing is printed.`,
   arguments: [
     {
       name: 'package',
@@ -27,7 +29,7 @@ entries that fail validation are left out and reported on stderr.`,
     cwd: CWD_OPTION,
   },
   exitCodes: [
-    '0 printed, 1 no such package or it has no index,',
+    '0 printed, 1 no such package, it has no index or the runtime rejects it,',
     '2 bad usage (a path or --cwd that names no folder).',
   ],
   async run({ values, positionals }, io) {
