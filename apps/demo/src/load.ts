@@ -1,4 +1,10 @@
-import { PluginDisabled, type Plugin, type PluginContainer, type PluginManager } from '@plux/core';
+import {
+  PluginDisabled,
+  pluginState,
+  type Plugin,
+  type PluginContainer,
+  type PluginManager,
+} from '@plux/core';
 
 import type { PluginReport } from './report.js';
 
@@ -32,12 +38,23 @@ export async function loadPlugins<P extends Plugin>(
   return loaded;
 }
 
-/** A container's state and, for a disabled or failed plugin, why. */
+/**
+ * A container's state, in minicloud's words, and, for a disabled or failed plugin, why. plux works the state out
+ * (`pluginState`); a plugin found or resolved but not loaded is `available`.
+ */
 export function stateOf(container: PluginContainer): { state: PluginState; reason?: string } {
-  if (container.isLoaded) return { state: 'loaded' };
-  if (container.isDisabled) return { state: 'disabled', reason: container.disabledReason ?? 'disabled' };
-  const error = container.resolveError ?? container.initError ?? container.loadError;
-  if (error !== undefined)
-    return { state: 'failed', reason: error instanceof Error ? error.message : String(error) };
-  return { state: 'available' };
+  const state = pluginState(container);
+  switch (state.state) {
+    case 'loaded':
+      return { state: 'loaded' };
+    case 'disabled':
+      return { state: 'disabled', reason: state.reason ?? 'disabled' };
+    case 'failed':
+      return {
+        state: 'failed',
+        reason: state.error instanceof Error ? state.error.message : String(state.error),
+      };
+    default:
+      return { state: 'available' };
+  }
 }

@@ -38,6 +38,7 @@ export {
   type LoadAllOptions,
   type PluginContainer,
 } from './runtime/manager.js';
+export { pluginState, type PluginState } from './runtime/plugin-state.js';
 export {
   type PluginFilter,
   type PluginMatcher,

@@ -2,6 +2,7 @@ import { defineCommand, resolveCwd } from '../command.js';
 import { printable } from '../../core/printable.js';
 import { explainPlugin, type Explanation } from '../explain/explain.js';
 import { EXIT, paletteFor, type Palette, UsageError } from '../io.js';
+import { CWD_OPTION } from './shared.js';
 
 export const explainCommand = defineCommand({
   name: 'explain',
@@ -19,7 +20,7 @@ Reads the indexes only: nothing is imported, unless --load.`,
       description: 'also import, create and load the plugin (no load arguments), and report what happened',
     },
     json: { type: 'boolean', description: 'print a JSON object instead of text' },
-    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+    cwd: CWD_OPTION,
   },
   exitCodes: [
     '0 the plugin would load (with --load: it loaded), 1 it would not,',

@@ -1,9 +1,9 @@
-import { relative, sep } from 'node:path';
-
 import type { EntryPoint } from '../../core/entry-point.js';
 import { IndexPluginFinder } from '../../runtime/finder.js';
+import { compareStrings } from '../../utils/compare.js';
 import { defineCommand, resolveCwd } from '../command.js';
 import { EXIT, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
+import { CWD_OPTION, JSON_TABLE_OPTION, modulePath } from './shared.js';
 
 /** One row of `plux list --json`. */
 export interface ListedPlugin {
@@ -39,8 +39,8 @@ plugin of the same namespace and name in a package that takes precedence is list
       value: '<ns>',
       description: 'only the plugins of this namespace',
     },
-    json: { type: 'boolean', description: 'print a JSON array instead of a table' },
-    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+    json: JSON_TABLE_OPTION,
+    cwd: CWD_OPTION,
   },
   exitCodes: ['0 listed (also when nothing was found), 2 bad usage (--cwd names no folder).'],
   async run({ values }, io) {
@@ -55,10 +55,10 @@ plugin of the same namespace and name in a package that takes precedence is list
     }
     listed.sort(
       (a, b) =>
-        compare(a.namespace, b.namespace) ||
-        compare(a.name, b.name) ||
+        compareStrings(a.namespace, b.namespace) ||
+        compareStrings(a.name, b.name) ||
         Number(a.shadowedBy !== undefined) - Number(b.shadowedBy !== undefined) ||
-        compare(a.value, b.value),
+        compareStrings(a.value, b.value),
     );
     // Problems in the indexes (and shadowed plugins) are already reported by the finder, once, on stderr.
 
@@ -108,22 +108,6 @@ function toListed(ep: EntryPoint): ListedPlugin {
   };
 }
 
-/** The module relative to its package (`./dist/services.js`), as in the package's index. */
-export function modulePath(ep: EntryPoint): string {
-  const prefix = ep.distribution ? `${ep.distribution.name}:` : undefined;
-  const hash = ep.value.lastIndexOf('#');
-  if (prefix && ep.value.startsWith(prefix) && hash > prefix.length) {
-    const module = ep.value.slice(prefix.length, hash);
-    return module.startsWith('.') ? module : `./${module}`;
-  }
-  if (ep.distribution) return `./${relative(ep.distribution.root, ep.module).split(sep).join('/')}`;
-  return ep.module;
-}
-
 function packageRef(ep: EntryPoint): string {
   return ep.distribution ? `${ep.distribution.name}@${ep.distribution.version}` : ep.value;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

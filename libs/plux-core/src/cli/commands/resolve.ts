@@ -1,6 +1,8 @@
 import { PluginManager, type PluginContainer } from '../../runtime/manager.js';
+import { pluginState } from '../../runtime/plugin-state.js';
 import { defineCommand, resolveCwd } from '../command.js';
 import { EXIT, errorText, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
+import { JSON_TABLE_OPTION } from './shared.js';
 
 /** One row of `plux resolve --json`. */
 export interface ResolvedPlugin {
@@ -39,7 +41,7 @@ load arguments), and report its state: loaded, disabled with its reason, or erro
       type: 'boolean',
       description: 'also create and load each plugin (runs its constructor, shouldLoad and load)',
     },
-    json: { type: 'boolean', description: 'print a JSON array instead of a table' },
+    json: JSON_TABLE_OPTION,
     cwd: {
       type: 'string',
       value: '<dir>',
@@ -108,23 +110,21 @@ load arguments), and report its state: loaded, disabled with its reason, or erro
   },
 });
 
-/** The state of a container as `plux resolve` reports it. */
+/** The state of a container as `plux resolve` reports it: {@link pluginState}, in the command's words. */
 export function describeContainer(container: PluginContainer): ResolvedPlugin {
   const dist = container.distribution ?? container.entryPoint?.distribution;
   const base = { name: container.name, package: dist ? `${dist.name}@${dist.version}` : null };
-  if (container.isDisabled) return { ...base, state: 'disabled', reason: container.disabledReason ?? '' };
-  const failure =
-    container.resolveError !== undefined
-      ? { stage: 'resolve' as const, error: container.resolveError }
-      : container.initError !== undefined
-        ? { stage: 'init' as const, error: container.initError }
-        : container.loadError !== undefined
-          ? { stage: 'load' as const, error: container.loadError }
-          : undefined;
-  if (failure) return { ...base, state: 'error', stage: failure.stage, error: errorText(failure.error) };
-  if (container.isLoaded) return { ...base, state: 'loaded' };
-  if (container.isResolved && container.spec) {
-    return { ...base, state: 'resolved', spec: String(container.spec) };
+  const state = pluginState(container);
+  switch (state.state) {
+    case 'disabled':
+      return { ...base, state: 'disabled', reason: state.reason ?? '' };
+    case 'failed':
+      return { ...base, state: 'error', stage: state.stage, error: errorText(state.error) };
+    case 'loaded':
+      return { ...base, state: 'loaded' };
+    case 'resolved':
+      return { ...base, state: 'resolved', spec: String(container.spec) };
+    case 'found':
+      return { ...base, state: 'error', error: 'the plugin did not load, and no error was recorded' };
   }
-  return { ...base, state: 'error', error: 'the plugin did not load, and no error was recorded' };
 }

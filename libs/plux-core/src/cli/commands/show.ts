@@ -1,17 +1,22 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 
-import { parseIndex, serializeIndex } from '../../core/plux-index.js';
-import { findVisiblePackages } from '../../runtime/visible-packages.js';
+import type { EntryPoint } from '../../core/entry-point.js';
+import { serializeIndex, type IndexedPlugin } from '../../core/plux-index.js';
+import { readPackageIndex, type ReadContext } from '../../runtime/package-index.js';
+import { findVisiblePackages, type PackageCandidate } from '../../runtime/visible-packages.js';
 import { WatchRecorder } from '../../runtime/watch.js';
 import { findWorkspaceRoot } from '../../runtime/workspace.js';
 import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
-import { describeError, EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
+import { EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
+import { CWD_OPTION, indexModule } from './shared.js';
 
 export const showCommand = defineCommand({
   name: 'show',
-  description: `Print a package's index (plux.json, or the inline "plux" field of its package.json) as the runtime reads it:
-entries that fail validation are left out and reported on stderr.`,
+  description: `Print a package's index (plux.json, or the inline "plux" field of its package.json) as the runtime reads it,
+with the runtime's own checks: entries that fail validation or name a module missing from the package are left
+out and reported on stderr; an index the runtime rejects (a "plux" field or plux.json symlink that leaves the
+package, malformed JSON) is reported with its fix, and nothing is printed.`,
   arguments: [
     {
       name: 'package',
@@ -22,10 +27,10 @@ entries that fail validation are left out and reported on stderr.`,
     },
   ],
   options: {
-    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+    cwd: CWD_OPTION,
   },
   exitCodes: [
-    '0 printed, 1 no such package or it has no index,',
+    '0 printed, 1 no such package, it has no index or the runtime rejects it,',
     '2 bad usage (a path or --cwd that names no folder).',
   ],
   async run({ values, positionals }, io) {
@@ -33,7 +38,8 @@ entries that fail validation are left out and reported on stderr.`,
     const cwd = resolveCwd(io, values.cwd);
     const [wanted] = positionals;
     if (wanted !== undefined && isPath(wanted)) return showPath(wanted, cwd, io);
-    const root = wanted === undefined ? findPackageRoot(cwd) : findPackage(wanted, cwd);
+    const visible = wanted === undefined ? undefined : findPackage(wanted, cwd);
+    const root = wanted === undefined ? findPackageRoot(cwd) : visible?.dir;
     if (!root) {
       report.error(
         wanted === undefined
@@ -42,7 +48,7 @@ entries that fail validation are left out and reported on stderr.`,
       );
       return EXIT.failure;
     }
-    return showIndex(root, io);
+    return showIndex(root, io, visible);
   },
 });
 
@@ -72,42 +78,70 @@ function showPath(wanted: string, cwd: string, io: CliIo): number {
   return showIndex(dir, io);
 }
 
-function showIndex(root: string, io: CliIo): number {
+/**
+ * Prints the index of the package in `dir` through the runtime's own reader: the same checks (the `plux` field a
+ * path inside the package, the index file not leaving it through a symlink, each entry valid and its module built
+ * inside the package), the same messages, the same entries.
+ */
+function showIndex(dir: string, io: CliIo, visible?: PackageCandidate): number {
   const report = new Reporter(io);
-  const packageJson = readJson(join(root, 'package.json'));
-  const name = typeof packageJson?.['name'] === 'string' ? packageJson['name'] : root;
-  const field = packageJson?.['plux'];
-  if (field === undefined) {
-    report.error(`${name} (${root}) has no "plux" field in its package.json, so it declares no index`);
+  const context: ReadContext = { recorder: new WatchRecorder(), problems: new Set(), seen: new Set() };
+  const index = readPackageIndex(visible ?? candidateFor(dir), context);
+  if (index === undefined) {
+    if (context.problems.size > 0) {
+      // the runtime rejects the whole index: each message names the file and the fix
+      for (const problem of context.problems) report.error(problem);
+      return EXIT.failure;
+    }
+    const packageJson = readJson(join(dir, 'package.json'));
+    const name = typeof packageJson?.['name'] === 'string' ? packageJson['name'] : dir;
+    report.error(`${name} (${dir}) has no "plux" field in its package.json, so it declares no index`);
     report.detail("Run 'plux discover --update-package' in it to write and declare one.");
     return EXIT.failure;
   }
-  let raw: unknown = field;
-  if (typeof field === 'string') {
-    const file = resolve(root, field);
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      report.error(`${name}: cannot read its index ${field}: ${describeError(error)}`);
-      return EXIT.failure;
-    }
-  }
-  const { plugins, problems } = parseIndex(raw);
-  for (const problem of problems) report.warn(`${name}: ${problem}`);
-  io.stdout.write(serializeIndex(plugins));
+  // entries the runtime skips (and why), each on stderr; the index printed is what the runtime lists
+  for (const problem of context.problems) report.warn(problem);
+  io.stdout.write(serializeIndex(index.entries.map(indexedPlugin)));
   return EXIT.ok;
 }
 
-/** The folder of the first visible package named `wanted`, in the runtime's precedence order. */
-function findPackage(wanted: string, cwd: string): string | undefined {
+/** An entry point back in its index's terms: the module as the index names it (`./dist/services.js`). */
+function indexedPlugin(ep: EntryPoint): IndexedPlugin {
+  return { namespace: ep.namespace, name: ep.name, module: indexModule(ep)!, export: ep.export };
+}
+
+/**
+ * The package in `dir` as the runtime's scan reaches it: its visible candidate when the workspace lists it, else a
+ * package of its own (installed when it lies in a `node_modules` folder, a workspace package otherwise), so the
+ * fix a message suggests is the one that fits.
+ */
+function candidateFor(dir: string): PackageCandidate {
+  let realDir: string | undefined;
+  try {
+    realDir = realpathSync.native(dir);
+  } catch {
+    // dangling or looping: the reader reports it
+  }
+  const root = findWorkspaceRoot(dir);
+  if (root && realDir !== undefined) {
+    const visible = findVisiblePackages(root, new WatchRecorder()).candidates.find(
+      (candidate) => candidate.realDir === realDir,
+    );
+    if (visible) return visible;
+  }
+  const installed = (realDir ?? dir).split(sep).includes('node_modules');
+  return { dir, realDir, tier: installed ? 'nested' : 'workspace', hoisted: false, linked: !installed };
+}
+
+/** The first visible package named `wanted`, in the runtime's precedence order. */
+function findPackage(wanted: string, cwd: string): PackageCandidate | undefined {
   const root = findWorkspaceRoot(cwd);
   if (!root) return undefined;
   for (const candidate of findVisiblePackages(root, new WatchRecorder()).candidates) {
-    if (readJson(join(candidate.dir, 'package.json'))?.['name'] === wanted) return candidate.dir;
+    if (readJson(join(candidate.dir, 'package.json'))?.['name'] === wanted) return candidate;
   }
   return undefined;
 }
-
 function readJson(path: string): Record<string, unknown> | undefined {
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as unknown;

@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { IndexPluginFinder } from '../../runtime/finder.js';
 import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
 import { EXIT, Reporter, UsageError } from '../io.js';
+import { CWD_OPTION } from './shared.js';
 import { renderRegistry } from '../types/render.js';
 
 /** Where `plux types` writes, relative to the package root, unless `--out` says otherwise. */
@@ -30,7 +31,7 @@ export leads to its module) is typed as Plugin, and named on stderr.`,
       description:
         'write nothing; exit 1, naming the difference, when the file is not up to date (a CI lint)',
     },
-    cwd: { type: 'string', value: '<dir>', description: 'look from this folder instead of the current one' },
+    cwd: CWD_OPTION,
   },
   exitCodes: [
     '0 written (or up to date), 1 stale under --check,',

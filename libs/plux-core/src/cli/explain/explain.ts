@@ -11,7 +11,7 @@ import { IndexPluginFinder } from '../../runtime/finder.js';
 import { PluginManager } from '../../runtime/manager.js';
 import { findWorkspaceRoot } from '../../runtime/workspace.js';
 import { describeContainer, type ResolvedPlugin } from '../commands/resolve.js';
-import { modulePath } from '../commands/list.js';
+import { modulePath } from '../commands/shared.js';
 import { nearest } from './nearest.js';
 
 /** A package, as explain reports it. */
