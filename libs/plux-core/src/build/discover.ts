@@ -13,7 +13,8 @@ import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-m
 import { DiscoveryError } from './errors.js';
 import { DEFAULT_IMPORT_TIMEOUT_MS, ImportGuard, ImportNotTrusted } from './import-module.js';
 import { packageLabel, readPackageJson } from './package-json.js';
-import { compare, listModules, resolveScanFolder } from './scan.js';
+import { listModules, resolveScanFolder } from './scan.js';
+import { compareStrings } from '../utils/compare.js';
 
 /** Options of {@link discoverPlugins}. */
 export interface DiscoverOptions {
@@ -203,9 +204,9 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
     if (same) same.push({ plugin, site: where });
     else byKey.set(id, [{ plugin, site: where }]);
   }
-  for (const [id, found] of [...byKey].sort(([a], [b]) => compare(a, b))) {
+  for (const [id, found] of [...byKey].sort(([a], [b]) => compareStrings(a, b))) {
     if (found.length > 1) {
-      const sites = found.map((f) => f.site).sort(compare);
+      const sites = found.map((f) => f.site).sort(compareStrings);
       problems.push(
         `duplicate plugin ${id}: exported by ${sites.join(' and ')}; give each a unique name, or export one value`,
       );
@@ -217,7 +218,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
 
   const plugins = [...byKey.values()]
     .map(([only]) => only!.plugin)
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+    .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
   return { plugins, index: serializeIndex(plugins), root, scanned, modules, failures, warnings };
 }
 

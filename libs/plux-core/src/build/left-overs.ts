@@ -13,8 +13,10 @@
  * without its `src/`), the module is indexed as before.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { isBelow } from '../utils/paths.js';
 
 /** A module discovery leaves out because its source no longer exists. */
 export interface LeftOverModule {
@@ -104,8 +106,8 @@ function judge(root: string, sources: string[], evidence: string): Verdict {
  * the package tells nothing either.
  */
 function sourceFolderExists(root: string, source: string): boolean {
+  if (!isBelow(root, source)) return false;
   const rel = relative(root, source);
-  if (rel === '' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
   const top = rel.split(sep)[0]!;
   if (top === rel) return true; // a source at the package root: the root is there
   return isDirectory(join(root, top));
@@ -119,8 +121,8 @@ interface OutDirMapping {
 
 function fromTsconfig(root: string, file: string, ext: string, mappings: OutDirMapping[]): Verdict {
   for (const { outDir, rootDir, tsconfig } of mappings) {
+    if (!isBelow(outDir, file)) continue;
     const rel = relative(outDir, file);
-    if (rel === '' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
     if (!isDirectory(rootDir)) return undefined;
     const stem = join(rootDir, rel.slice(0, -ext.length));
     const candidates = SOURCE_EXTENSIONS[ext]!.map((sourceExt) => stem + sourceExt);

@@ -8,7 +8,7 @@ import { discoverPlugins, type DiscoverOptions, type DiscoverResult } from './di
 import { DiscoveryError } from './errors.js';
 import { validateIndexSchema } from './index-schema.js';
 import { editPackageJsonText, readPackageJson, type PackageJsonFile } from './package-json.js';
-import { isInside } from './scan.js';
+import { isWithin } from '../utils/paths.js';
 import { removeStaleTemps, writeAtomically } from './write-atomically.js';
 
 /** Options of {@link runDiscover}: those of {@link discoverPlugins}, plus where the index goes. */
@@ -87,7 +87,7 @@ export async function runDiscover(options: RunDiscoverOptions): Promise<RunDisco
   } else if (!options.check) {
     removeStaleTemps(output); // what a killed earlier run left behind (a write does this itself)
   }
-  if (!isInside(result.root, output)) return run;
+  if (!isWithin(result.root, output)) return run;
 
   const pkg = readPackageJson(result.root);
   const indexPath = relative(result.root, output).split(sep).join('/');

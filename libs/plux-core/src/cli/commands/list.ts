@@ -4,6 +4,7 @@ import type { EntryPoint } from '../../core/entry-point.js';
 import { IndexPluginFinder } from '../../runtime/finder.js';
 import { defineCommand, resolveCwd } from '../command.js';
 import { EXIT, formatTable, paletteFor, printable, Reporter, type Cell } from '../io.js';
+import { compareStrings } from '../../utils/compare.js';
 
 /** One row of `plux list --json`. */
 export interface ListedPlugin {
@@ -55,10 +56,10 @@ plugin of the same namespace and name in a package that takes precedence is list
     }
     listed.sort(
       (a, b) =>
-        compare(a.namespace, b.namespace) ||
-        compare(a.name, b.name) ||
+        compareStrings(a.namespace, b.namespace) ||
+        compareStrings(a.name, b.name) ||
         Number(a.shadowedBy !== undefined) - Number(b.shadowedBy !== undefined) ||
-        compare(a.value, b.value),
+        compareStrings(a.value, b.value),
     );
     // Problems in the indexes (and shadowed plugins) are already reported by the finder, once, on stderr.
 
@@ -122,8 +123,4 @@ export function modulePath(ep: EntryPoint): string {
 
 function packageRef(ep: EntryPoint): string {
   return ep.distribution ? `${ep.distribution.name}@${ep.distribution.version}` : ep.value;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 
 import type { EntryPoint } from '../../core/entry-point.js';
+import { isBelow } from '../../utils/paths.js';
 
 /** Where a plugin's type can be imported from, or why it cannot. */
 export type Reach = { specifier: string; exportName: string } | { unreachable: string };
@@ -184,7 +185,7 @@ function resolveDeclaration(from: string, specifier: string): string | undefined
 function insideRoot(root: string, target: string): string | undefined {
   if (!target.startsWith('./')) return undefined;
   const file = resolve(root, target);
-  return file.startsWith(root + sep) ? file : undefined;
+  return isBelow(root, file) ? file : undefined;
 }
 
 function toPosix(path: string): string {
