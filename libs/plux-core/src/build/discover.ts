@@ -15,6 +15,7 @@ import { DEFAULT_IMPORT_TIMEOUT_MS, ImportGuard, ImportNotTrusted } from './impo
 import { packageLabel, readPackageJson } from './package-json.js';
 import { listModules, resolveScanFolder } from './scan.js';
 import { compareStrings } from '../utils/compare.js';
+import { errorText } from '../utils/errors.js';
 
 /** Options of {@link discoverPlugins}. */
 export interface DiscoverOptions {
@@ -166,7 +167,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   if (options.strict && failures.length) {
     throw DiscoveryError.fromProblems(
       `${label}: ${failures.length} module(s) threw on import (strict mode); fix them or leave them out with exclude`,
-      failures.map((f) => `${f.module}: ${errorMessage(f.error)}`),
+      failures.map((f) => `${f.module}: ${errorText(f.error)}`),
       failures[0]!.error,
     );
   }
@@ -225,12 +226,6 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
 /** `./dist/services.js`: a module's path as the index writes it. */
 export function toModulePath(root: string, file: string): string {
   return `./${relative(root, file).split(sep).join('/')}`;
-}
-
-/** A description of a thrown value in one line. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
 
 /** What makes two exports the same plugin: the value, or for a `plugin()` function the spec it carries. */
