@@ -111,7 +111,9 @@ export function chooseDefiningExport(
   const rank = (name: string) =>
     name === ownName ? 0 : name === 'default' ? 3 : declares(source, name) ? 1 : 2;
   const inFile = sites.filter((s) => s.file === file);
-  inFile.sort((a, b) => rank(a.exportName) - rank(b.exportName) || compareStrings(a.exportName, b.exportName));
+  inFile.sort(
+    (a, b) => rank(a.exportName) - rank(b.exportName) || compareStrings(a.exportName, b.exportName),
+  );
   return inFile[0]!;
 }
 

@@ -44,7 +44,8 @@ export function isDebugEnabled(): boolean {
 
 export const log = {
   error(message: string, error?: unknown): void {
-    if (enabled('error')) sink('error', error === undefined ? message : `${message}: ${loggedErrorText(error)}`);
+    if (!enabled('error')) return;
+    sink('error', error === undefined ? message : `${message}: ${loggedErrorText(error)}`);
   },
   warn(message: string): void {
     if (enabled('warn')) sink('warn', message);

@@ -169,9 +169,7 @@ function precedenceRule(
 ): string {
   if (winner?.workspace && !loser?.workspace) return 'a workspace package wins over an installed one';
   const atRoot = (d: Distribution | undefined) =>
-    workspaceRoot !== undefined &&
-    d !== undefined &&
-    isBelow(join(workspaceRoot, 'node_modules'), d.root);
+    workspaceRoot !== undefined && d !== undefined && isBelow(join(workspaceRoot, 'node_modules'), d.root);
   if (atRoot(winner) && !atRoot(loser)) {
     return "the workspace root's node_modules wins over a workspace package's own node_modules";
   }
