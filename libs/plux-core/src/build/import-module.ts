@@ -24,7 +24,7 @@ let importer: Import | undefined;
  * such a function has no module to import from and fails with `ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`, and the
  * compiled `import()` (the host's own loader) takes over for the rest of the process.
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
+async function importForDiscovery(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   if (importer) return importer(url);
   try {
@@ -96,7 +96,7 @@ export class ImportGuard {
     process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   }
 
-  /** Imports one module (`label` names it in {@link ImportGuard.lateExits}); see {@link importModule}. */
+  /** Imports one module (`label` names it in {@link ImportGuard.lateExits}); see {@link importForDiscovery}. */
   async import(file: string, label: string): Promise<Record<string, unknown>> {
     const importing: { label: string; exit?: ImportVerdict } = { label };
     this.#importing = importing;
@@ -114,7 +114,7 @@ export class ImportGuard {
       });
       let namespace: Record<string, unknown>;
       try {
-        namespace = await Promise.race([this.#context.run(label, () => importModule(file)), stalled]);
+        namespace = await Promise.race([this.#context.run(label, () => importForDiscovery(file)), stalled]);
       } catch (error) {
         if (importing.exit) throw new ImportNotTrusted(importing.exit);
         throw error;
