@@ -12,10 +12,11 @@
  * applies (hand-written JavaScript, no maps, no tsconfig), or the sources were never there (a published package
  * without its `src/`), the module is indexed as before.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { isDirectory } from '../utils/fs.js';
 import { isBelow } from '../utils/paths.js';
 
 /** A module discovery leaves out because its source no longer exists. */
@@ -201,12 +202,4 @@ export function parseJsonc(text: string): unknown {
 
 function hasScheme(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -7,6 +7,7 @@ import { DiscoveryError } from './errors.js';
 import { createLeftOverCheck } from './left-overs.js';
 import { builtEntryOf, packageLabel, type PackageJsonFile } from './package-json.js';
 import { compareStrings } from '../utils/compare.js';
+import { isDirectory } from '../utils/fs.js';
 import { isWithin } from '../utils/paths.js';
 
 /** The module files discovery imports: `.js`, `.mjs` and `.cjs`. */
@@ -167,13 +168,5 @@ function safeRealpath(path: string): string | undefined {
     return realpathSync(path);
   } catch {
     return undefined;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -5,6 +5,7 @@
 
 import { BIDI_CONTROLS, CONTROL_CHARACTERS, printable, quoted } from './printable.js';
 import { compareStrings } from '../utils/compare.js';
+import { isRecord } from '../utils/records.js';
 
 /** The only `formatVersion` this version of plux reads and writes. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -170,10 +171,6 @@ function checkEntry(entry: unknown, moduleChecks: Map<string, string | undefined
 /** Longer than the limit, counted in characters (code points) as JSON Schema's maxLength counts them. */
 function tooLong(name: string): boolean {
   return name.length > MAX_NAME_LENGTH && [...name].length > MAX_NAME_LENGTH;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function typeName(value: unknown): string {
