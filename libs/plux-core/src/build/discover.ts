@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 
 import {
   defaultSpecResolver,
@@ -11,9 +11,9 @@ import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '.
 import { printable } from '../core/printable.js';
 import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
 import { DiscoveryError } from './errors.js';
-import { DEFAULT_IMPORT_TIMEOUT_MS, ImportGuard, ImportNotTrusted } from './import-module.js';
+import { describeUntrusted, ImportGuard, ImportNotTrusted, importTimeoutOf } from './import-module.js';
 import { packageLabel, readPackageJson } from './package-json.js';
-import { listModules, resolveScanFolder } from './scan.js';
+import { listModules, resolveScanFolder, toModulePath } from './scan.js';
 import { compareStrings } from '../utils/compare.js';
 import { errorText } from '../utils/errors.js';
 
@@ -98,7 +98,7 @@ export interface DiscoverResult {
  *   timeout is not a positive number, or there is no folder to scan.
  */
 export async function discoverPlugins(options: DiscoverOptions): Promise<DiscoverResult> {
-  const timeoutMs = importTimeoutOf(options);
+  const timeoutMs = importTimeoutOf(options.importTimeout);
   const root = realpathOrThrow(resolve(options.root));
   const pkg = readPackageJson(root);
   const label = packageLabel(pkg, root);
@@ -223,11 +223,6 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   return { plugins, index: serializeIndex(plugins), root, scanned, modules, failures, warnings };
 }
 
-/** `./dist/services.js`: a module's path as the index writes it. */
-export function toModulePath(root: string, file: string): string {
-  return `./${relative(root, file).split(sep).join('/')}`;
-}
-
 /** What makes two exports the same plugin: the value, or for a `plugin()` function the spec it carries. */
 function identityOf(value: unknown): unknown {
   return isFunctionPlugin(value) ? value.pluginSpec : value;
@@ -268,36 +263,6 @@ function pluginsInside(
     if (specOf(item, key, resolver)) found.push({ module, path: `default.${key}`, value: item });
   }
   return found;
-}
-
-function describeUntrusted(module: string, error: ImportNotTrusted, timeoutMs: number): string {
-  const { verdict } = error;
-  if (verdict.kind === 'exit') {
-    return `${module}: process.exit(${String(verdict.code ?? '')}) was called while it was imported`;
-  }
-  if (verdict.reason === 'idle') {
-    return `${module}: its import never settles: a top-level await waits for something that never happens`;
-  }
-  return (
-    `${module}: its import did not settle within ${timeoutMs} ms; ` +
-    'raise the limit with the import timeout (--import-timeout, PLUX_IMPORT_TIMEOUT) if it is only slow'
-  );
-}
-
-/** The import timeout: the option, else `PLUX_IMPORT_TIMEOUT`, else the default. */
-function importTimeoutOf(options: DiscoverOptions): number {
-  const fromEnv = process.env['PLUX_IMPORT_TIMEOUT'];
-  const [value, source] =
-    options.importTimeout !== undefined
-      ? [options.importTimeout, 'the import timeout']
-      : fromEnv !== undefined && fromEnv !== ''
-        ? [Number(fromEnv), 'PLUX_IMPORT_TIMEOUT']
-        : [DEFAULT_IMPORT_TIMEOUT_MS, 'the default import timeout'];
-  if (!Number.isInteger(value) || value <= 0) {
-    const shown = source === 'PLUX_IMPORT_TIMEOUT' ? `"${printable(fromEnv ?? '')}"` : String(value);
-    throw new DiscoveryError(`${source} must be a positive whole number of milliseconds, got ${shown}`);
-  }
-  return value;
 }
 
 function realpathOrThrow(path: string): string {

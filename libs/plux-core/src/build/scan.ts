@@ -1,5 +1,5 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import picomatch from 'picomatch';
 
@@ -9,6 +9,7 @@ import { builtEntryOf, packageLabel, type PackageJsonFile } from './package-json
 import { compareStrings } from '../utils/compare.js';
 import { isDirectory } from '../utils/fs.js';
 import { isWithin } from '../utils/paths.js';
+import { relativePosix } from '../utils/posix.js';
 
 /** The module files discovery imports: `.js`, `.mjs` and `.cjs`. */
 const MODULE_FILE = /\.(?:js|mjs|cjs)$/;
@@ -114,8 +115,8 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
       } else if (MODULE_FILE.test(entry.name) && !TEST_FILE.test(entry.name) && (!include || include(rel))) {
         const stale = leftOver?.(real);
         if (stale && root !== undefined) {
-          const module = `./${relative(root, real).split(sep).join('/')}`;
-          const source = relative(root, stale.source).split(sep).join('/');
+          const module = toModulePath(root, real);
+          const source = relativePosix(root, stale.source);
           warnings.push(
             `${module} is left over from an earlier build: its source ${source} no longer exists, so it is not ` +
               `indexed; delete it, or delete the build output and build again`,
@@ -129,6 +130,11 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
   walk(folder, '');
   found.sort((a, b) => compareStrings(a.rel, b.rel));
   return { files: found.map((f) => f.file), warnings };
+}
+
+/** `./dist/services.js`: a module's path (absolute) as the index writes it, relative to the package root. */
+export function toModulePath(root: string, file: string): string {
+  return `./${relativePosix(root, file)}`;
 }
 
 /** A matcher that is true when a relative path, or one of the folders it lies in, matches one of the globs. */
