@@ -6,8 +6,9 @@
  * read, compile and link), not their code. Compiled file by file, the entry loaded 19 modules; bundled, it loads
  * three files: `index.js`, `chunks/runtime.js` and rolldown's tiny helper chunk (the benchmark's figure R5).
  *
- * - Every module of `src/core/` and `src/runtime/` goes into one shared chunk, `chunks/runtime.js`, which the
- *   build entry and the CLI import too: `PluginSpec`, `Plugin` and the errors exist once in the package.
+ * - Every module of `src/core/`, `src/runtime/` and `src/utils/` goes into one shared chunk, `chunks/runtime.js`,
+ *   which the build entry and the CLI import too: `PluginSpec`, `Plugin` and the errors exist once in the package,
+ *   and the small shared helpers cost no module of their own.
  * - Dynamic imports stay lazy: each CLI command is its own chunk, loaded when it runs; build-time code
  *   (`chunks/build.js`) is reached only from `build/index.js` and the `discover` command.
  * - `@manypkg/get-packages`, `jsonc-parser`, `picomatch` and Node's builtins stay external: installed dependencies, loaded where
@@ -41,7 +42,7 @@ export default defineConfig({
     keepNames: true,
     cleanDir: true,
     codeSplitting: {
-      groups: [{ name: 'runtime', test: /[\\/]src[\\/](core|runtime)[\\/]/ }],
+      groups: [{ name: 'runtime', test: /[\\/]src[\\/](core|runtime|utils)[\\/]/ }],
     },
   },
 });
