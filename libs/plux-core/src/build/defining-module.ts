@@ -22,7 +22,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-import { compare, isInside } from './scan.js';
+import { compareStrings } from '../utils/compare.js';
+import { isWithin } from '../utils/paths.js';
 
 /** One place a value is exported: a module (absolute path) and the export's name. */
 export interface ExportSite {
@@ -38,7 +39,7 @@ export class ModuleGraph {
 
   /** @param root the package root: imports that leave it are not followed. */
   constructor(root: string) {
-    this.#root = root;
+    this.#root = resolve(root);
   }
 
   /** The source text of a module ('' when it cannot be read). */
@@ -62,7 +63,7 @@ export class ModuleGraph {
       deps = [];
       for (const match of this.source(file).matchAll(SPECIFIER)) {
         const target = resolveRelative(dirname(file), match[2]!);
-        if (target && isInside(this.#root, target) && !deps.includes(target)) deps.push(target);
+        if (target && isWithin(this.#root, target) && !deps.includes(target)) deps.push(target);
       }
       this.#edges.set(file, deps);
     }
@@ -93,7 +94,7 @@ export function chooseDefiningExport(
   graph: ModuleGraph,
   value: unknown,
 ): ExportSite {
-  const files = [...new Set(sites.map((s) => s.file))].sort(compare);
+  const files = [...new Set(sites.map((s) => s.file))].sort(compareStrings);
   let file = files[0]!;
   if (files.length > 1) {
     const sinks = files.filter((f) => !files.some((other) => other !== f && graph.reaches(f, other)));
@@ -110,7 +111,9 @@ export function chooseDefiningExport(
   const rank = (name: string) =>
     name === ownName ? 0 : name === 'default' ? 3 : declares(source, name) ? 1 : 2;
   const inFile = sites.filter((s) => s.file === file);
-  inFile.sort((a, b) => rank(a.exportName) - rank(b.exportName) || compare(a.exportName, b.exportName));
+  inFile.sort(
+    (a, b) => rank(a.exportName) - rank(b.exportName) || compareStrings(a.exportName, b.exportName),
+  );
   return inFile[0]!;
 }
 

@@ -1,5 +1,5 @@
 import { parseIndex, type PluxIndexEntry } from '../core/plux-index.js';
-import { compare } from './scan.js';
+import { compareStrings } from '../utils/compare.js';
 
 /** How two indexes differ, plugin by plugin; each item is `"<namespace>:<name>"`, sorted. */
 export interface IndexDiff {
@@ -31,9 +31,9 @@ export function diffIndex(previous: string | undefined, next: string): IndexDiff
     else if (old.module !== entry.module || old.export !== entry.export) diff.changed.push(id);
   }
   for (const id of before.keys()) if (!after.has(id)) diff.removed.push(id);
-  diff.added.sort(compare);
-  diff.removed.sort(compare);
-  diff.changed.sort(compare);
+  diff.added.sort(compareStrings);
+  diff.removed.sort(compareStrings);
+  diff.changed.sort(compareStrings);
   return diff;
 }
 

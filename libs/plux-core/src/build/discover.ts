@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 
 import {
   defaultSpecResolver,
@@ -11,9 +11,11 @@ import { checkName, checkNamespace, serializeIndex, type IndexedPlugin } from '.
 import { printable } from '../core/printable.js';
 import { chooseDefiningExport, ModuleGraph, type ExportSite } from './defining-module.js';
 import { DiscoveryError } from './errors.js';
-import { DEFAULT_IMPORT_TIMEOUT_MS, ImportGuard, ImportNotTrusted } from './import-module.js';
+import { describeUntrusted, ImportGuard, ImportNotTrusted, importTimeoutOf } from './import-module.js';
 import { packageLabel, readPackageJson } from './package-json.js';
-import { compare, listModules, resolveScanFolder } from './scan.js';
+import { listModules, resolveScanFolder, toModulePath } from './scan.js';
+import { compareStrings } from '../utils/compare.js';
+import { errorText } from '../utils/errors.js';
 
 /** Options of {@link discoverPlugins}. */
 export interface DiscoverOptions {
@@ -96,7 +98,7 @@ export interface DiscoverResult {
  *   timeout is not a positive number, or there is no folder to scan.
  */
 export async function discoverPlugins(options: DiscoverOptions): Promise<DiscoverResult> {
-  const timeoutMs = importTimeoutOf(options);
+  const timeoutMs = importTimeoutOf(options.importTimeout);
   const root = realpathOrThrow(resolve(options.root));
   const pkg = readPackageJson(root);
   const label = packageLabel(pkg, root);
@@ -165,7 +167,7 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
   if (options.strict && failures.length) {
     throw DiscoveryError.fromProblems(
       `${label}: ${failures.length} module(s) threw on import (strict mode); fix them or leave them out with exclude`,
-      failures.map((f) => `${f.module}: ${errorMessage(f.error)}`),
+      failures.map((f) => `${f.module}: ${errorText(f.error)}`),
       failures[0]!.error,
     );
   }
@@ -203,9 +205,9 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
     if (same) same.push({ plugin, site: where });
     else byKey.set(id, [{ plugin, site: where }]);
   }
-  for (const [id, found] of [...byKey].sort(([a], [b]) => compare(a, b))) {
+  for (const [id, found] of [...byKey].sort(([a], [b]) => compareStrings(a, b))) {
     if (found.length > 1) {
-      const sites = found.map((f) => f.site).sort(compare);
+      const sites = found.map((f) => f.site).sort(compareStrings);
       problems.push(
         `duplicate plugin ${id}: exported by ${sites.join(' and ')}; give each a unique name, or export one value`,
       );
@@ -217,19 +219,8 @@ export async function discoverPlugins(options: DiscoverOptions): Promise<Discove
 
   const plugins = [...byKey.values()]
     .map(([only]) => only!.plugin)
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+    .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
   return { plugins, index: serializeIndex(plugins), root, scanned, modules, failures, warnings };
-}
-
-/** `./dist/services.js`: a module's path as the index writes it. */
-export function toModulePath(root: string, file: string): string {
-  return `./${relative(root, file).split(sep).join('/')}`;
-}
-
-/** A description of a thrown value in one line. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
 
 /** What makes two exports the same plugin: the value, or for a `plugin()` function the spec it carries. */
@@ -272,36 +263,6 @@ function pluginsInside(
     if (specOf(item, key, resolver)) found.push({ module, path: `default.${key}`, value: item });
   }
   return found;
-}
-
-function describeUntrusted(module: string, error: ImportNotTrusted, timeoutMs: number): string {
-  const { verdict } = error;
-  if (verdict.kind === 'exit') {
-    return `${module}: process.exit(${String(verdict.code ?? '')}) was called while it was imported`;
-  }
-  if (verdict.reason === 'idle') {
-    return `${module}: its import never settles: a top-level await waits for something that never happens`;
-  }
-  return (
-    `${module}: its import did not settle within ${timeoutMs} ms; ` +
-    'raise the limit with the import timeout (--import-timeout, PLUX_IMPORT_TIMEOUT) if it is only slow'
-  );
-}
-
-/** The import timeout: the option, else `PLUX_IMPORT_TIMEOUT`, else the default. */
-function importTimeoutOf(options: DiscoverOptions): number {
-  const fromEnv = process.env['PLUX_IMPORT_TIMEOUT'];
-  const [value, source] =
-    options.importTimeout !== undefined
-      ? [options.importTimeout, 'the import timeout']
-      : fromEnv !== undefined && fromEnv !== ''
-        ? [Number(fromEnv), 'PLUX_IMPORT_TIMEOUT']
-        : [DEFAULT_IMPORT_TIMEOUT_MS, 'the default import timeout'];
-  if (!Number.isInteger(value) || value <= 0) {
-    const shown = source === 'PLUX_IMPORT_TIMEOUT' ? `"${printable(fromEnv ?? '')}"` : String(value);
-    throw new DiscoveryError(`${source} must be a positive whole number of milliseconds, got ${shown}`);
-  }
-  return value;
 }
 
 function realpathOrThrow(path: string): string {

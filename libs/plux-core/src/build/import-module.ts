@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 
+import { printable } from '../core/printable.js';
+import { DiscoveryError } from './errors.js';
+
 type Import = (specifier: string) => Promise<Record<string, unknown>>;
 
 /**
@@ -24,7 +27,7 @@ let importer: Import | undefined;
  * such a function has no module to import from and fails with `ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`, and the
  * compiled `import()` (the host's own loader) takes over for the rest of the process.
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
+async function importForDiscovery(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   if (importer) return importer(url);
   try {
@@ -40,6 +43,26 @@ export async function importModule(file: string): Promise<Record<string, unknown
 
 /** How long discovery waits for one module's import by default, in milliseconds. */
 export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
+
+/**
+ * The import timeout: `option` (discovery's `importTimeout`), else `PLUX_IMPORT_TIMEOUT`, else the default.
+ *
+ * @throws DiscoveryError when the value is not a positive whole number of milliseconds.
+ */
+export function importTimeoutOf(option: number | undefined): number {
+  const fromEnv = process.env['PLUX_IMPORT_TIMEOUT'];
+  const [value, source] =
+    option !== undefined
+      ? [option, 'the import timeout']
+      : fromEnv !== undefined && fromEnv !== ''
+        ? [Number(fromEnv), 'PLUX_IMPORT_TIMEOUT']
+        : [DEFAULT_IMPORT_TIMEOUT_MS, 'the default import timeout'];
+  if (!Number.isInteger(value) || value <= 0) {
+    const shown = source === 'PLUX_IMPORT_TIMEOUT' ? `"${printable(fromEnv ?? '')}"` : String(value);
+    throw new DiscoveryError(`${source} must be a positive whole number of milliseconds, got ${shown}`);
+  }
+  return value;
+}
 
 /** Why an import could not be trusted: the module ended the process, or its import never settled. */
 export type ImportVerdict =
@@ -58,6 +81,21 @@ export class ImportNotTrusted extends Error {
     );
     this.name = 'ImportNotTrusted';
   }
+}
+
+/** Why `module` (relative to the package root) cannot be trusted, in one line that says what to do. */
+export function describeUntrusted(module: string, error: ImportNotTrusted, timeoutMs: number): string {
+  const { verdict } = error;
+  if (verdict.kind === 'exit') {
+    return `${module}: process.exit(${String(verdict.code ?? '')}) was called while it was imported`;
+  }
+  if (verdict.reason === 'idle') {
+    return `${module}: its import never settles: a top-level await waits for something that never happens`;
+  }
+  return (
+    `${module}: its import did not settle within ${timeoutMs} ms; ` +
+    'raise the limit with the import timeout (--import-timeout, PLUX_IMPORT_TIMEOUT) if it is only slow'
+  );
 }
 
 /**
@@ -96,7 +134,7 @@ export class ImportGuard {
     process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   }
 
-  /** Imports one module (`label` names it in {@link ImportGuard.lateExits}); see {@link importModule}. */
+  /** Imports one module (`label` names it in {@link ImportGuard.lateExits}); see {@link importForDiscovery}. */
   async import(file: string, label: string): Promise<Record<string, unknown>> {
     const importing: { label: string; exit?: ImportVerdict } = { label };
     this.#importing = importing;
@@ -114,7 +152,7 @@ export class ImportGuard {
       });
       let namespace: Record<string, unknown>;
       try {
-        namespace = await Promise.race([this.#context.run(label, () => importModule(file)), stalled]);
+        namespace = await Promise.race([this.#context.run(label, () => importForDiscovery(file)), stalled]);
       } catch (error) {
         if (importing.exit) throw new ImportNotTrusted(importing.exit);
         throw error;

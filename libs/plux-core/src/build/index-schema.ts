@@ -11,6 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { isRecord } from '../utils/records.js';
+
 /** The subset of JSON Schema (draft-07) that `plux.schema.json` uses. */
 interface Schema {
   $ref?: string;
@@ -59,8 +61,7 @@ function check(value: unknown, schema: Schema, at: string, root: Schema, problem
     problems.push(`${where}: must be ${JSON.stringify(schema.const)}`);
     return;
   }
-  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (schema.type === 'object' && !isObject) {
+  if (schema.type === 'object' && !isRecord(value)) {
     problems.push(`${where}: must be an object`);
     return;
   }
@@ -69,7 +70,7 @@ function check(value: unknown, schema: Schema, at: string, root: Schema, problem
     return;
   }
   // as in JSON Schema, the keywords of a kind apply only to values of that kind
-  if (isObject) checkObject(value as Record<string, unknown>, schema, at, root, problems);
+  if (isRecord(value)) checkObject(value, schema, at, root, problems);
   if (typeof value === 'string') checkString(value, schema, where, problems);
   if (schema.not) {
     const branches = schema.not.anyOf ?? [schema.not];

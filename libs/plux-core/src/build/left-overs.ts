@@ -12,9 +12,12 @@
  * applies (hand-written JavaScript, no maps, no tsconfig), or the sources were never there (a published package
  * without its `src/`), the module is indexed as before.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { isDirectory } from '../utils/fs.js';
+import { isBelow } from '../utils/paths.js';
 
 /** A module discovery leaves out because its source no longer exists. */
 export interface LeftOverModule {
@@ -104,8 +107,8 @@ function judge(root: string, sources: string[], evidence: string): Verdict {
  * the package tells nothing either.
  */
 function sourceFolderExists(root: string, source: string): boolean {
+  if (!isBelow(root, source)) return false;
   const rel = relative(root, source);
-  if (rel === '' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
   const top = rel.split(sep)[0]!;
   if (top === rel) return true; // a source at the package root: the root is there
   return isDirectory(join(root, top));
@@ -119,8 +122,8 @@ interface OutDirMapping {
 
 function fromTsconfig(root: string, file: string, ext: string, mappings: OutDirMapping[]): Verdict {
   for (const { outDir, rootDir, tsconfig } of mappings) {
+    if (!isBelow(outDir, file)) continue;
     const rel = relative(outDir, file);
-    if (rel === '' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
     if (!isDirectory(rootDir)) return undefined;
     const stem = join(rootDir, rel.slice(0, -ext.length));
     const candidates = SOURCE_EXTENSIONS[ext]!.map((sourceExt) => stem + sourceExt);
@@ -199,12 +202,4 @@ export function parseJsonc(text: string): unknown {
 
 function hasScheme(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 
 import picomatch from 'picomatch';
 
@@ -8,7 +8,8 @@ import { discoverPlugins, type DiscoverOptions, type DiscoverResult } from './di
 import { DiscoveryError } from './errors.js';
 import { validateIndexSchema } from './index-schema.js';
 import { editPackageJsonText, readPackageJson, type PackageJsonFile } from './package-json.js';
-import { isInside } from './scan.js';
+import { isWithin } from '../utils/paths.js';
+import { relativePosix } from '../utils/posix.js';
 import { removeStaleTemps, writeAtomically } from './write-atomically.js';
 
 /** Options of {@link runDiscover}: those of {@link discoverPlugins}, plus where the index goes. */
@@ -87,10 +88,10 @@ export async function runDiscover(options: RunDiscoverOptions): Promise<RunDisco
   } else if (!options.check) {
     removeStaleTemps(output); // what a killed earlier run left behind (a write does this itself)
   }
-  if (!isInside(result.root, output)) return run;
+  if (!isWithin(result.root, output)) return run;
 
   const pkg = readPackageJson(result.root);
-  const indexPath = relative(result.root, output).split(sep).join('/');
+  const indexPath = relativePosix(result.root, output);
   if (options.updatePackage && updatePackageJson(pkg, indexPath)) run.packageUpdated = pkg.path;
   else if (!options.check) removeStaleTemps(pkg.path);
   run.hints = packageHints(readPackageJson(result.root), indexPath);

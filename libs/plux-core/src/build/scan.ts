@@ -1,11 +1,15 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import picomatch from 'picomatch';
 
 import { DiscoveryError } from './errors.js';
 import { createLeftOverCheck } from './left-overs.js';
 import { builtEntryOf, packageLabel, type PackageJsonFile } from './package-json.js';
+import { compareStrings } from '../utils/compare.js';
+import { isDirectory } from '../utils/fs.js';
+import { isWithin } from '../utils/paths.js';
+import { relativePosix } from '../utils/posix.js';
 
 /** The module files discovery imports: `.js`, `.mjs` and `.cjs`. */
 const MODULE_FILE = /\.(?:js|mjs|cjs)$/;
@@ -45,7 +49,7 @@ export function resolveScanFolder(root: string, pkg: PackageJsonFile, path?: str
     }
   }
   const real = realpathSync(folder);
-  if (!isInside(realpathSync(root), real)) {
+  if (!isWithin(realpathSync(root), real)) {
     throw new DiscoveryError(`${label}: the folder to scan, ${folder}, is outside the package root ${root}`);
   }
   return real;
@@ -87,9 +91,10 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
   const warnings: string[] = [];
   const leftOver = options.root === undefined ? undefined : createLeftOverCheck(options.root);
   const root = options.root;
+  const base = resolve(folder);
 
   const walk = (dir: string, relDir: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name));
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
     for (const entry of entries) {
       const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
       const path = join(dir, entry.name);
@@ -99,7 +104,7 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
       if (exclude?.(rel)) continue;
       const real = safeRealpath(path);
       if (!real) continue;
-      if (!isInside(folder, real)) {
+      if (!isWithin(base, real)) {
         warnings.push(`skipped ${rel}: it is a symlink to ${real}, outside the scanned folder`);
         continue;
       }
@@ -110,8 +115,8 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
       } else if (MODULE_FILE.test(entry.name) && !TEST_FILE.test(entry.name) && (!include || include(rel))) {
         const stale = leftOver?.(real);
         if (stale && root !== undefined) {
-          const module = `./${relative(root, real).split(sep).join('/')}`;
-          const source = relative(root, stale.source).split(sep).join('/');
+          const module = toModulePath(root, real);
+          const source = relativePosix(root, stale.source);
           warnings.push(
             `${module} is left over from an earlier build: its source ${source} no longer exists, so it is not ` +
               `indexed; delete it, or delete the build output and build again`,
@@ -123,19 +128,13 @@ export function listModules(folder: string, options: ListModulesOptions = {}): M
     }
   };
   walk(folder, '');
-  found.sort((a, b) => compare(a.rel, b.rel));
+  found.sort((a, b) => compareStrings(a.rel, b.rel));
   return { files: found.map((f) => f.file), warnings };
 }
 
-/** Whether `path` is `folder` or lies inside it (both absolute). */
-export function isInside(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-/** Code-unit order: the same on every machine and locale. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** `./dist/services.js`: a module's path (absolute) as the index writes it, relative to the package root. */
+export function toModulePath(root: string, file: string): string {
+  return `./${relativePosix(root, file)}`;
 }
 
 /** A matcher that is true when a relative path, or one of the folders it lies in, matches one of the globs. */
@@ -175,13 +174,5 @@ function safeRealpath(path: string): string | undefined {
     return realpathSync(path);
   } catch {
     return undefined;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }

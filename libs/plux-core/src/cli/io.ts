@@ -1,6 +1,7 @@
 import { printable } from '../core/printable.js';
+import { errorText } from '../utils/errors.js';
 
-export { printable };
+export { errorText, printable };
 
 /**
  * The CLI's contact with the outside world, passed in so that specs can run commands in-process: data goes to
@@ -149,13 +150,7 @@ export function formatTable(header: string[], rows: Cell[][], palette: Palette):
   return [line(header, true), ...rows.map((r) => line(r, false))].join('\n') + '\n';
 }
 
-/** A thrown value in one line: `Error: message`, escaped and capped for a terminal. */
+/** A thrown value in one line: its {@link errorText}, escaped and capped for a terminal. */
 export function describeError(error: unknown): string {
   return printable(errorText(error), 1000);
-}
-
-/** A thrown value as `Name: message`, as is (for JSON output, which escapes it itself). */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

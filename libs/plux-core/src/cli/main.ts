@@ -12,7 +12,8 @@ interface CommandEntry {
   load(): Promise<Command>;
 }
 
-// A getter per command: `import()` of a literal path keeps each command in its own module for bundlers and tsc.
+// A getter per command, not one shared loader: `import()` of a literal path keeps each command in its own module
+// for bundlers and tsc, so the entries below repeat their shape on purpose.
 const COMMANDS: Record<string, CommandEntry> = {
   discover: {
     summary: "index a package's plugins: import its build output and write plux.json",
@@ -66,12 +67,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT.ok;
   }
   if (first === 'help') return help(rest, io);
-  const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  const entry = commandEntry(first);
   if (!entry) {
     const what = first.startsWith('-')
       ? `unknown option ${printable(first)}`
       : `unknown command "${printable(first)}"`;
-    report.error(`${what}; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+    report.error(noSuchCommand(what));
     report.detail("Run 'plux --help' for usage.");
     return EXIT.usage;
   }
@@ -102,15 +103,23 @@ async function help(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(generalHelp());
     return EXIT.ok;
   }
-  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const entry = commandEntry(name);
   if (!entry) {
-    new Reporter(io).error(
-      `unknown command "${printable(name)}"; the commands are ${Object.keys(COMMANDS).join(', ')}`,
-    );
+    new Reporter(io).error(noSuchCommand(`unknown command "${printable(name)}"`));
     return EXIT.usage;
   }
   io.stdout.write(commandHelp(await entry.load()));
   return EXIT.ok;
+}
+
+/** The command called `name`; own keys only, so `plux toString` is unknown rather than a crash. */
+function commandEntry(name: string): CommandEntry | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** The error for an argument that names no command (`what`: `unknown command "x"`), listing the commands. */
+function noSuchCommand(what: string): string {
+  return `${what}; the commands are ${Object.keys(COMMANDS).join(', ')}`;
 }
 
 function generalHelp(): string {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { errorText, log, setLogSink, thrownText } from './log.js';
+import { loggedErrorText, log, setLogSink, thrownText } from './log.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -37,7 +37,7 @@ describe('thrownText', () => {
     expect(long).not.toContain('[object Object]');
   });
 
-  it('is what errorText says of a non-Error', () => {
-    expect(errorText({ code: 42 })).toBe('{"code":42} (thrown, not an Error)');
+  it('is what loggedErrorText says of a non-Error', () => {
+    expect(loggedErrorText({ code: 42 })).toBe('{"code":42} (thrown, not an Error)');
   });
 });

@@ -44,7 +44,8 @@ export function isDebugEnabled(): boolean {
 
 export const log = {
   error(message: string, error?: unknown): void {
-    if (enabled('error')) sink('error', error === undefined ? message : `${message}: ${errorText(error)}`);
+    if (!enabled('error')) return;
+    sink('error', error === undefined ? message : `${message}: ${loggedErrorText(error)}`);
   },
   warn(message: string): void {
     if (enabled('warn')) sink('warn', message);
@@ -54,8 +55,8 @@ export const log = {
   },
 };
 
-/** A one-line description of an error: its message, or its stack at debug level. */
-export function errorText(error: unknown): string {
+/** What `log.error` says of the error it is given: its message ({@link thrownText}), or its stack at debug level. */
+export function loggedErrorText(error: unknown): string {
   if (error instanceof Error) return enabled('debug') && error.stack ? error.stack : thrownText(error);
   return thrownText(error);
 }

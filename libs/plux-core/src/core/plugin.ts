@@ -100,10 +100,12 @@ export class PluginSpec<P extends Plugin = Plugin> {
     readonly factory: PluginFactory<P>,
   ) {
     if (typeof namespace !== 'string' || namespace === '') {
-      throw new TypeError(`PluginSpec: namespace must be a non-empty string, got ${describe(namespace)}`);
+      throw new TypeError(
+        `PluginSpec: namespace must be a non-empty string, got ${describeValue(namespace)}`,
+      );
     }
     if (typeof name !== 'string') {
-      throw new TypeError(`PluginSpec(${namespace}): name must be a string, got ${describe(name)}`);
+      throw new TypeError(`PluginSpec(${namespace}): name must be a string, got ${describeValue(name)}`);
     }
     if (typeof factory !== 'function') {
       throw new TypeError(`PluginSpec(${namespace}:${name}): factory must be a function or a Plugin class`);
@@ -185,7 +187,7 @@ export class PluginSpecResolver {
     const hint = isPluginClass(source)
       ? 'a Plugin class needs both static namespace and static pluginName'
       : 'expected a PluginSpec, a Plugin class or a plugin() function';
-    throw new PluginException(`${where}cannot resolve ${describe(source)} to a plugin: ${hint}`);
+    throw new PluginException(`${where}cannot resolve ${describeValue(source)} to a plugin: ${hint}`);
   }
 }
 
@@ -242,7 +244,8 @@ function isConstructor(fn: unknown): fn is new () => never {
   return /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
-export function describe(value: unknown): string {
+/** A value as an error message names it: `function S3`, `"text"`, `an object (Map)`, `number 42`. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'function') return value.name ? `function ${value.name}` : 'an anonymous function';
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || value === undefined) return String(value);

@@ -4,6 +4,8 @@
  */
 
 import { BIDI_CONTROLS, CONTROL_CHARACTERS, printable, quoted } from './printable.js';
+import { compareStrings } from '../utils/compare.js';
+import { isRecord } from '../utils/records.js';
 
 /** The only `formatVersion` this version of plux reads and writes. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -93,10 +95,10 @@ export function serializeIndex(plugins: Iterable<IndexedPlugin>): string {
   }
   // Object.create(null) + defineProperty: a namespace or name called "__proto__" stays an own key.
   const tree: Record<string, Record<string, PluxIndexEntry>> = Object.create(null);
-  for (const ns of [...byNamespace.keys()].sort(compare)) {
+  for (const ns of [...byNamespace.keys()].sort(compareStrings)) {
     const entries: Record<string, PluxIndexEntry> = Object.create(null);
     const byName = byNamespace.get(ns)!;
-    for (const name of [...byName.keys()].sort(compare)) {
+    for (const name of [...byName.keys()].sort(compareStrings)) {
       const entry = byName.get(name)!;
       define(entries, name, { export: entry.export, module: entry.module });
     }
@@ -171,10 +173,6 @@ function tooLong(name: string): boolean {
   return name.length > MAX_NAME_LENGTH && [...name].length > MAX_NAME_LENGTH;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -183,8 +181,4 @@ function typeName(value: unknown): string {
 
 function define<T>(target: Record<string, T>, key: string, value: T) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

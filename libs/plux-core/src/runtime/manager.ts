@@ -6,7 +6,7 @@ import { log } from '../core/log.js';
 import {
   createPlugin,
   defaultSpecResolver,
-  describe,
+  describeValue,
   isPluginSpec,
   type Plugin,
   type PluginSpec,
@@ -270,7 +270,7 @@ export class PluginManager<P extends Plugin = Plugin, N extends string = string>
           const created: unknown = await createPlugin(spec);
           if (!isPluginLike(created)) {
             throw new PluginException(
-              `the factory of plugin ${namespace}:${name} returned ${describe(created)}, not a plugin; ` +
+              `the factory of plugin ${namespace}:${name} returned ${describeValue(created)}, not a plugin; ` +
                 'return an instance of a class extending Plugin (it needs shouldLoad() and load())',
               namespace,
               name,

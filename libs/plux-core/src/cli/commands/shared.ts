@@ -1,7 +1,6 @@
 /** What several `plux` commands share: flags declared alike, and an entry point put back in its index's terms. */
-import { relative, sep } from 'node:path';
-
 import type { EntryPoint } from '../../core/entry-point.js';
+import { relativePosix } from '../../utils/posix.js';
 
 /** `--cwd <dir>`, for a command that looks for packages from a folder. */
 export const CWD_OPTION = {
@@ -34,6 +33,6 @@ export function indexModule(ep: EntryPoint): string | undefined {
 export function modulePath(ep: EntryPoint): string {
   const module = indexModule(ep);
   if (module !== undefined) return module.startsWith('.') ? module : `./${module}`;
-  if (ep.distribution) return `./${relative(ep.distribution.root, ep.module).split(sep).join('/')}`;
+  if (ep.distribution) return `./${relativePosix(ep.distribution.root, ep.module)}`;
   return ep.module;
 }

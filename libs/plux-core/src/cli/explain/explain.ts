@@ -3,7 +3,7 @@
  * `load`, also imports, creates and loads the plugin through a real `PluginManager`.
  */
 import { realpathSync } from 'node:fs';
-import { sep } from 'node:path';
+import { join } from 'node:path';
 
 import type { Distribution, EntryPoint } from '../../core/entry-point.js';
 import { findDisabledRule } from '../../runtime/disabled.js';
@@ -13,6 +13,7 @@ import { findWorkspaceRoot } from '../../runtime/workspace.js';
 import { describeContainer, type ResolvedPlugin } from '../commands/resolve.js';
 import { modulePath } from '../commands/shared.js';
 import { nearest } from './nearest.js';
+import { isBelow } from '../../utils/paths.js';
 
 /** A package, as explain reports it. */
 export interface ExplainedPackage {
@@ -168,9 +169,7 @@ function precedenceRule(
 ): string {
   if (winner?.workspace && !loser?.workspace) return 'a workspace package wins over an installed one';
   const atRoot = (d: Distribution | undefined) =>
-    workspaceRoot !== undefined &&
-    d !== undefined &&
-    d.root.startsWith(`${workspaceRoot}${sep}node_modules${sep}`);
+    workspaceRoot !== undefined && d !== undefined && isBelow(join(workspaceRoot, 'node_modules'), d.root);
   if (atRoot(winner) && !atRoot(loser)) {
     return "the workspace root's node_modules wins over a workspace package's own node_modules";
   }
@@ -181,7 +180,7 @@ function existsInside(entryPoint: EntryPoint): boolean {
   try {
     const real = realpathSync(entryPoint.module);
     const root = entryPoint.distribution?.root;
-    return root === undefined || real.startsWith(root + sep);
+    return root === undefined || isBelow(root, real);
   } catch {
     return false;
   }

@@ -4,9 +4,11 @@
  * `.d.ts` files only; imports nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 import type { EntryPoint } from '../../core/entry-point.js';
+import { isBelow } from '../../utils/paths.js';
+import { relativePosix } from '../../utils/posix.js';
 
 /** Where a plugin's type can be imported from, or why it cannot. */
 export type Reach = { specifier: string; exportName: string } | { unreachable: string };
@@ -18,7 +20,7 @@ const TYPE_CONDITIONS = ['types', 'import', 'node', 'module-sync', 'default', 'r
 export function reachExport(entryPoint: EntryPoint): Reach {
   const dist = entryPoint.distribution;
   if (!dist) return { unreachable: 'its package is unknown' };
-  const moduleRel = toPosix(relative(dist.root, entryPoint.module));
+  const moduleRel = relativePosix(dist.root, entryPoint.module);
   const moduleTypes = typesFileOf(entryPoint.module);
   if (!moduleTypes) {
     return { unreachable: `./${moduleRel} has no type declarations beside it (no .d.ts)` };
@@ -124,7 +126,7 @@ function matchSubpath(
       continue;
     }
     for (const wanted of [module, moduleTypes]) {
-      const rel = `./${toPosix(relative(root, wanted))}`;
+      const rel = `./${relativePosix(root, wanted)}`;
       const prefix = candidate.slice(0, star);
       const suffix = candidate.slice(star + 1);
       if (rel.startsWith(prefix) && rel.endsWith(suffix) && rel.length >= prefix.length + suffix.length) {
@@ -184,9 +186,5 @@ function resolveDeclaration(from: string, specifier: string): string | undefined
 function insideRoot(root: string, target: string): string | undefined {
   if (!target.startsWith('./')) return undefined;
   const file = resolve(root, target);
-  return file.startsWith(root + sep) ? file : undefined;
-}
-
-function toPosix(path: string): string {
-  return path.split(sep).join('/');
+  return isBelow(root, file) ? file : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import type { EntryPoint } from '../../core/entry-point.js';
 import { reachExport } from './reach.js';
+import { compareStrings } from '../../utils/compare.js';
 
 /** A plugin whose type cannot be imported from outside its package, typed as `Plugin` instead. */
 export interface UntypedPlugin {
@@ -44,9 +45,9 @@ export function renderRegistry(entryPoints: readonly EntryPoint[], command: stri
     "declare module '@plux/core' {",
     '  interface PluginRegistry {',
   ];
-  for (const namespace of [...byNamespace.keys()].sort(compare)) {
+  for (const namespace of [...byNamespace.keys()].sort(compareStrings)) {
     lines.push(`    ${JSON.stringify(namespace)}: {`);
-    const plugins = byNamespace.get(namespace)!.sort((a, b) => compare(a.name, b.name));
+    const plugins = byNamespace.get(namespace)!.sort((a, b) => compareStrings(a.name, b.name));
     for (const ep of plugins) {
       const reach = reachExport(ep);
       const key = JSON.stringify(ep.name);
@@ -69,8 +70,4 @@ export function renderRegistry(entryPoints: readonly EntryPoint[], command: stri
 /** Text safe inside a `//` comment: U+2028 and U+2029 end a line in TypeScript. */
 function comment(text: string): string {
   return text.replace(/[\u2028\u2029\r\n]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
