@@ -21,6 +21,8 @@ describe('isBelow', () => {
   it('takes a folder with a trailing separator, such as the file system root', () => {
     expect(isBelow(sep, join(sep, 'repo'))).toBe(true);
     expect(isBelow(root + sep, join(root, 'a.js'))).toBe(true);
+    expect(isBelow(sep, sep)).toBe(false);
+    expect(isWithin(sep, sep)).toBe(true);
   });
 });
 

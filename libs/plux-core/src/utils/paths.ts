@@ -2,7 +2,7 @@ import { sep } from 'node:path';
 
 /** Whether `path` lies below `folder` (both absolute and normalised); `folder` itself is not below itself. */
 export function isBelow(folder: string, path: string): boolean {
-  return path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+  return path !== folder && path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }
 
 /** Whether `path` is `folder` or lies below it (both absolute and normalised). */
