@@ -44,14 +44,6 @@ export function listFolder(folder: string): Dirent[] | undefined {
   }
 }
 
-export function isDirectory(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false; // a symlink loop, no permission: not a folder we can use
-  }
-}
-
 export function isFile(path: string): boolean {
   try {
     return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;

@@ -9,7 +9,8 @@ import type * as ManypkgModule from '@manypkg/get-packages';
 
 import { log } from '../core/log.js';
 import { isBelow } from '../utils/paths.js';
-import { isDirectory, isFile, listFolder, parseJsonObject, readText, realPath } from './fs.js';
+import { isDirectory } from '../utils/fs.js';
+import { isFile, listFolder, parseJsonObject, readText, realPath } from './fs.js';
 import { localRequire } from './local-require.js';
 import type { WatchRecorder } from './watch.js';
 import { expandWorkspaceGlobs, pnpmPackages, staticPrefix } from './workspace-globs.js';
