@@ -5,6 +5,7 @@
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 
 import { log } from '../core/log.js';
+import { isRecord } from '../utils/records.js';
 import { readRegularFile } from './read-file.js';
 
 /**
@@ -27,9 +28,7 @@ export function readText(path: string): string | undefined {
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }

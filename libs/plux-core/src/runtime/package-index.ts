@@ -9,6 +9,7 @@ import { resolve, sep } from 'node:path';
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { checkModulePath, parseIndex } from '../core/plux-index.js';
 import { isBelow } from '../utils/paths.js';
+import { isRecord } from '../utils/records.js';
 import { realFile, realPath } from './fs.js';
 import { nxDiscoverCommand } from './nx-hint.js';
 import { FileRefusedError, readRegularFile } from './read-file.js';
@@ -201,7 +202,7 @@ interface IndexSource {
 /** The raw index a `plux` field designates (a path to a JSON file, or the index inline), or undefined. */
 function readIndex(field: unknown, where: IndexSource): { index: unknown; source: string } | undefined {
   const { rootDir, file, label, regenerate, watched, context } = where;
-  if (typeof field === 'object' && field !== null && !Array.isArray(field)) {
+  if (isRecord(field)) {
     return { index: field, source: `${file} ("plux" field)` };
   }
   if (typeof field !== 'string') {

@@ -3,10 +3,11 @@
  * prefix of a glob (the folder the cache watches), and expanding globs when `@manypkg/get-packages` cannot.
  */
 import { realpathSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 
 import type Picomatch from 'picomatch';
 
+import { relativePosix } from '../utils/posix.js';
 import { isFile, listFolder } from './fs.js';
 import { localRequire } from './local-require.js';
 
@@ -43,7 +44,7 @@ export function expandWorkspaceGlobs(rootDir: string, globs: string[]): string[]
   const found = new Set<string>();
   const visited = new Set<string>();
   const walk = (dir: string, depth: number, maxDepth: number) => {
-    const rel = relative(rootDir, dir).split(sep).join('/');
+    const rel = relativePosix(rootDir, dir);
     if (rel && isMatch(rel) && isFile(join(dir, 'package.json'))) found.add(dir);
     if (depth >= maxDepth) return;
     let real: string;

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
 import type { EntryPoint } from '../../core/entry-point.js';
 import { serializeIndex, type IndexedPlugin } from '../../core/plux-index.js';
+import { parseJsonObject, readText } from '../../runtime/fs.js';
 import { readPackageIndex, type ReadContext } from '../../runtime/package-index.js';
 import { findVisiblePackages, type PackageCandidate } from '../../runtime/visible-packages.js';
 import { WatchRecorder } from '../../runtime/watch.js';
@@ -142,13 +143,8 @@ function findPackage(wanted: string, cwd: string): PackageCandidate | undefined 
   }
   return undefined;
 }
+/** A package.json as the runtime reads it: a regular file of bounded size holding a JSON object, else undefined. */
 function readJson(path: string): Record<string, unknown> | undefined {
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return typeof json === 'object' && json !== null && !Array.isArray(json)
-      ? (json as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = readText(path);
+  return text === undefined ? undefined : parseJsonObject(text);
 }
