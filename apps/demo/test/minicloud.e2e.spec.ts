@@ -264,6 +264,10 @@ describe('minicloud, the built program', () => {
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('MINICLOUD_PORT=abc is not a port number');
     expect(fromEnv.stderr).toContain('fix or unset MINICLOUD_PORT');
+    const services = await minicloud(['services'], { MINICLOUD_PORT: 'abc' });
+    expect(services.code).toBe(2);
+    expect(services.stderr).toContain('MINICLOUD_PORT=abc is not a port number');
+    expect(services.stderr).not.toContain('RangeError');
   });
 
   it('warns about a selected service no plugin has and goes on with the others', async () => {

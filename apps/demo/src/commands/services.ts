@@ -1,6 +1,11 @@
-import { readConfig } from '@minicloud/api';
-
-import { defineCommand, loadCommandServices, sharedOptions, styleFor, writeLines } from '../command.js';
+import {
+  defineCommand,
+  loadCommandServices,
+  readCommandConfig,
+  sharedOptions,
+  styleFor,
+  writeLines,
+} from '../command.js';
 import { PluginReport } from '../report.js';
 import { formatServices, servicesJson } from '../views.js';
 
@@ -16,7 +21,7 @@ export const services = defineCommand(
   },
   async function services(args, io) {
     const report = new PluginReport();
-    const { services: rows } = await loadCommandServices(args, io, report, () => readConfig(io.env));
+    const { services: rows } = await loadCommandServices(args, io, report, () => readCommandConfig(args, io));
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(servicesJson(rows), null, 2)}\n`);
     } else {
