@@ -2,7 +2,7 @@ import { addProjectConfiguration, logger, readJson, readNxJson, writeJson, type 
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordedWorkspace, restore } from '../../../test/support/fake-package-manager';
-import pluginGenerator, { checkNamespace, checkPluginName } from './generator';
+import pluginGenerator, { namespaceOrThrow, pluginNameOrThrow } from './generator';
 import type { PluginGeneratorSchema } from './schema';
 
 describe('plugin generator', () => {
@@ -320,7 +320,7 @@ describe('plugin generator', () => {
       ['a/b', /may hold only letters, digits/],
     ])('refuses the name %j', async (name, message) => {
       await expect(generate({ name })).rejects.toThrow(message);
-      expect(() => checkPluginName(name)).toThrow(/^@plux\/nx: /);
+      expect(() => pluginNameOrThrow(name)).toThrow(/^@plux\/nx: /);
     });
 
     it.each([
@@ -524,11 +524,11 @@ describe('plugin generator', () => {
   });
 
   it.each(['acme', 'acme.services', '_private.$x', 'A.b1.C_2'])('accepts the namespace %j', (namespace) => {
-    expect(checkNamespace(namespace)).toBe(namespace);
+    expect(namespaceOrThrow(namespace)).toBe(namespace);
   });
 
   it.each(['s3', 'dynamo-db', 'v1.2', '3d', 'a_b'])('accepts the name %j', (name) => {
-    expect(checkPluginName(name)).toBe(name);
+    expect(pluginNameOrThrow(name)).toBe(name);
   });
 
   it('names a plugin that starts with a digit with a valid identifier', async () => {
