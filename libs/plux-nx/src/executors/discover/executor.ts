@@ -2,6 +2,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadCoreBuild } from '../../utils/plux-packages';
+import { thrownText } from '../../utils/thrown-text';
 import type { DiscoverExecutorSchema } from './schema';
 import type { IndexDiff, RunDiscoverResult } from '@plux/core/build';
 
@@ -67,7 +68,7 @@ export default async function discoverExecutor(
       importTimeout: options.importTimeout,
     });
     for (const failure of run.result.failures) {
-      logger.warn(`@plux/nx: skipped ${failure.module}, it threw on import: ${messageOf(failure.error)}`);
+      logger.warn(`@plux/nx: skipped ${failure.module}, it threw on import: ${thrownText(failure.error)}`);
     }
     for (const line of [...run.result.warnings, ...run.hints]) logger.warn(`@plux/nx: ${line}`);
     if (options.check) {
@@ -87,7 +88,7 @@ export default async function discoverExecutor(
       for (const problem of error.problems) logger.error(`  - ${problem}`);
       return { success: false };
     }
-    logger.error(`@plux/nx: discovery failed unexpectedly for ${projectName}: ${messageOf(error)}`);
+    logger.error(`@plux/nx: discovery failed unexpectedly for ${projectName}: ${thrownText(error)}`);
     if (error instanceof Error && error.stack) logger.error(error.stack);
     return { success: false };
   }
@@ -155,8 +156,4 @@ function describeDiff(diff: IndexDiff): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
