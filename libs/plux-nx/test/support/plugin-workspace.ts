@@ -1,5 +1,7 @@
 import { writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import pluginGenerator from '../../src/generators/plugin/generator';
+import type { PluginGeneratorSchema } from '../../src/generators/plugin/schema';
 
 /** A workspace with npm workspaces, @plux/core as a project, and a fresh library `@acme/services` tested by vitest. */
 export function createPluginWorkspace(): Tree {
@@ -24,4 +26,18 @@ export function read(tree: Tree, path: string): string {
   const text = tree.read(path, 'utf8');
   if (text === null) throw new Error(`expected ${path} to exist`);
   return text;
+}
+
+/** Runs the plugin generator for `acme.services:s3` in `@acme/services` (unformatted), with `options` on top. */
+export async function generatePlugin(
+  tree: Tree,
+  options: Partial<PluginGeneratorSchema> = {},
+): Promise<void> {
+  await pluginGenerator(tree, {
+    project: '@acme/services',
+    name: 's3',
+    namespace: 'acme.services',
+    skipFormat: true,
+    ...options,
+  });
 }

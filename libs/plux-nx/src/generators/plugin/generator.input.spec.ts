@@ -1,7 +1,7 @@
 import { addProjectConfiguration, logger, writeJson, type Tree } from '@nx/devkit';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPluginWorkspace } from '../../../test/support/plugin-workspace';
-import pluginGenerator, { namespaceOrThrow, pluginNameOrThrow } from './generator';
+import { createPluginWorkspace, generatePlugin } from '../../../test/support/plugin-workspace';
+import { namespaceOrThrow, pluginNameOrThrow } from './generator';
 import type { PluginGeneratorSchema } from './schema';
 
 // The input the plugin generator refuses, before it changes anything, and the names it accepts.
@@ -15,15 +15,7 @@ describe('plugin generator, checking its input', () => {
     return () => info.mockRestore();
   });
 
-  async function generate(options: Partial<PluginGeneratorSchema> = {}) {
-    await pluginGenerator(tree, {
-      project: '@acme/services',
-      name: 's3',
-      namespace: 'acme.services',
-      skipFormat: true,
-      ...options,
-    });
-  }
+  const generate = (options: Partial<PluginGeneratorSchema> = {}) => generatePlugin(tree, options);
 
   describe('refusals', () => {
     it('refuses to overwrite an existing module, and changes nothing', async () => {

@@ -1,7 +1,6 @@
 import { addProjectConfiguration, logger, readJson, readNxJson, writeJson, type Tree } from '@nx/devkit';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPluginWorkspace, read } from '../../../test/support/plugin-workspace';
-import pluginGenerator from './generator';
+import { createPluginWorkspace, generatePlugin, read } from '../../../test/support/plugin-workspace';
 import type { PluginGeneratorSchema } from './schema';
 
 describe('plugin generator', () => {
@@ -14,15 +13,7 @@ describe('plugin generator', () => {
     return () => info.mockRestore();
   });
 
-  async function generate(options: Partial<PluginGeneratorSchema> = {}) {
-    await pluginGenerator(tree, {
-      project: '@acme/services',
-      name: 's3',
-      namespace: 'acme.services',
-      skipFormat: true,
-      ...options,
-    });
-  }
+  const generate = (options: Partial<PluginGeneratorSchema> = {}) => generatePlugin(tree, options);
 
   describe('--kind class (the default)', () => {
     it('writes a Plugin subclass with both statics into src/plugins', async () => {

@@ -1,7 +1,7 @@
 import { addProjectConfiguration, logger, writeJson, type Tree } from '@nx/devkit';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordedWorkspace, restore } from '../../../test/support/fake-package-manager';
-import { createPluginWorkspace, read } from '../../../test/support/plugin-workspace';
+import { createPluginWorkspace, generatePlugin, read } from '../../../test/support/plugin-workspace';
 import pluginGenerator from './generator';
 import type { PluginGeneratorSchema } from './schema';
 
@@ -17,15 +17,7 @@ describe('plugin generator, reading the workspace', () => {
     return () => info.mockRestore();
   });
 
-  async function generate(options: Partial<PluginGeneratorSchema> = {}) {
-    await pluginGenerator(tree, {
-      project: '@acme/services',
-      name: 's3',
-      namespace: 'acme.services',
-      skipFormat: true,
-      ...options,
-    });
-  }
+  const generate = (options: Partial<PluginGeneratorSchema> = {}) => generatePlugin(tree, options);
 
   describe("the spec follows the project's test runner", () => {
     const spec = 'libs/services/src/plugins/s3.spec.ts';
