@@ -1,6 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { DEFAULT_CHECK_TARGET_NAME, DEFAULT_TARGET_NAME } from '../../plugins/options';
 import { loadCoreBuild } from '../../utils/plux-packages';
 import { thrownText } from '../../utils/thrown-text';
 import type { DiscoverExecutorSchema } from './schema';
@@ -41,7 +42,7 @@ export default async function discoverExecutor(
     Object.entries(targets).find(
       ([, t]) => t.executor === '@plux/nx:discover' && Boolean(t.options?.['check']) === check,
     )?.[0] ?? fallback;
-  const rerun = `nx run ${projectName}:${options.check ? targetNamed(false, 'plux-discover') : (context.targetName ?? 'plux-discover')}`;
+  const rerun = `nx run ${projectName}:${options.check ? targetNamed(false, DEFAULT_TARGET_NAME) : (context.targetName ?? DEFAULT_TARGET_NAME)}`;
   const outputs = targets[context.targetName ?? '']?.outputs ?? [];
   if (options.check && declaresOutput(outputs, output, context.root, project.root)) {
     // Its inputs leave the index out, so after one run every later --check is a cache hit, and Nx restores the
@@ -49,7 +50,7 @@ export default async function discoverExecutor(
     logger.error(
       `@plux/nx: --check does not belong on ${projectName}:${context.targetName}, whose outputs include ${shown}: ` +
         `Nx would answer it from the cache without looking at the index. ` +
-        `Run "nx run ${projectName}:${targetNamed(true, 'plux-check')}" instead.`,
+        `Run "nx run ${projectName}:${targetNamed(true, DEFAULT_CHECK_TARGET_NAME)}" instead.`,
     );
     return { success: false };
   }

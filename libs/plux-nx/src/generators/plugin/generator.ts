@@ -10,6 +10,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { join, posix } from 'node:path';
+import { DEFAULT_TARGET_NAME } from '../../plugins/options';
 import { configureProjectForPlux } from '../init/generator';
 import { isDryRun } from '../../utils/dry-run';
 import { readProject } from '../../utils/read-project';
@@ -119,7 +120,7 @@ export default async function pluginGenerator(
       `${spec}, and its export from ${entry}` +
       `${configured ? `; ${configure} ${options.project} for plux (${configured.changed.join(', ')})` : ''}.` +
       `${install} Next: build ${options.project} and run ` +
-      `"nx run ${options.project}:${configured?.targetName ?? 'plux-discover'}" to index it`,
+      `"nx run ${options.project}:${configured?.targetName ?? DEFAULT_TARGET_NAME}" to index it`,
   );
   return configured?.addedDependency ? () => installPackagesTask(tree, true) : () => undefined;
 }
