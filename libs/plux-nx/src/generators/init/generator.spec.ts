@@ -1,5 +1,4 @@
 import {
-  addProjectConfiguration,
   logger,
   readJson,
   readNxJson,
