@@ -6,11 +6,9 @@ import {
   type NxJsonConfiguration,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { existsSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import type * as NxPackageJson from 'nx/src/plugins/package-json';
 import type { DiscoverExecutorSchema } from '../executors/discover/schema';
-import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../utils/plux-packages';
+import { locatePluxPackages, type PackageLocation } from '../utils/plux-packages';
 import { readJsonObject } from '../utils/read-json';
 import {
   DEFAULT_TARGET_NAME,
@@ -18,9 +16,11 @@ import {
   type NormalizedPluxOptions,
   type PluxPluginOptions,
 } from './options';
+import { createProjectMatcher, pluxPackageNames, usesPlux } from './projects';
 import {
   coreBuildDependency,
   dependencyInput,
+  versionsCommand,
   workspaceSourceInputs,
   type TargetDependencies,
 } from './target-inputs';
@@ -122,31 +122,6 @@ export function inferConsumerTarget(targetName: string = DEFAULT_TARGET_NAME): T
       description: 'Write the plux index of every package this project depends on',
     },
   };
-}
-
-/**
- * Whether a package.json without an index of its own uses plux: it depends on `@plux/core` or on a workspace
- * package that has an index.
- */
-export function usesPlux(pkg: Record<string, unknown>, pluxPackages: ReadonlySet<string>): boolean {
-  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-    const deps = pkg[field];
-    if (typeof deps !== 'object' || deps === null) continue;
-    for (const name of Object.keys(deps)) {
-      if (name === '@plux/core' || pluxPackages.has(name)) return true;
-    }
-  }
-  return false;
-}
-
-/** The names of the workspace packages among `files` whose package.json has a `plux` field. */
-function pluxPackageNames(workspaceRoot: string, files: readonly string[]): Set<string> {
-  const names = new Set<string>();
-  for (const file of files) {
-    const pkg = readJsonObject(join(workspaceRoot, file));
-    if (pkg && pkg['plux'] !== undefined && typeof pkg['name'] === 'string') names.add(pkg['name']);
-  }
-  return names;
 }
 
 /** What {@link inferDiscoverTarget} needs to know about a project and the workspace. */
@@ -280,33 +255,6 @@ function indexInputs(index: string, project: IndexProject): NonNullable<TargetCo
   // Installed, but unknown to Nx's lockfile parsing: hash the versions Node resolves instead.
   if (unlocked.length > 0) inputs.push({ runtime: versionsCommand(unlocked) });
   return inputs;
-}
-
-/**
- * Whether a package.json belongs to a project: it is in the package manager's workspaces (as Nx's own package.json
- * plugin decides) or has a project.json beside it. Other package.json files (test fixtures, vendored packages) get
- * no target, so they do not become projects of their own.
- */
-export function createProjectMatcher(workspaceRoot: string): (file: string) => boolean {
-  let inWorkspaces: (file: string) => boolean = () => false;
-  try {
-    const nxPackageJson = requireFromPluxNx('nx/src/plugins/package-json') as typeof NxPackageJson;
-    const patterns = nxPackageJson.buildPackageJsonPatterns(workspaceRoot, (p: string) =>
-      readJsonObject(join(workspaceRoot, p)),
-    );
-    inWorkspaces = nxPackageJson.buildPackageJsonWorkspacesMatcher(patterns);
-  } catch {
-    // An Nx without these helpers: only a project.json marks a project.
-  }
-  return (file) => inWorkspaces(file) || existsSync(join(workspaceRoot, dirname(file), 'project.json'));
-}
-
-/** A shell command printing the installed version of each package, for a `runtime` input. */
-export function versionsCommand(names: string[]): string {
-  const list = names.map((n) => `'${n}'`).join(',');
-  const print =
-    "try { console.log(p, require(p + '/package.json').version) } catch { console.log(p, 'missing') }";
-  return `node -e "for (const p of [${list}]) ${print}"`;
 }
 
 function normalizeRoot(root: string): string {

@@ -31,5 +31,13 @@ export function coreBuildDependency(
   return { projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' };
 }
 
+/** A shell command printing the installed version of each package, for a `runtime` input. */
+export function versionsCommand(names: string[]): string {
+  const list = names.map((n) => `'${n}'`).join(',');
+  const print =
+    "try { console.log(p, require(p + '/package.json').version) } catch { console.log(p, 'missing') }";
+  return `node -e "for (const p of [${list}]) ${print}"`;
+}
+
 /** The `dependsOn` entries of an inferred target. */
 export type TargetDependencies = NonNullable<TargetConfiguration['dependsOn']>;
