@@ -1,11 +1,4 @@
-import {
-  logger,
-  readJson,
-  readNxJson,
-  updateNxJson,
-  writeJson,
-  type Tree,
-} from '@nx/devkit';
+import { logger, readJson, readNxJson, updateNxJson, writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
