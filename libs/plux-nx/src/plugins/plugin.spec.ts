@@ -9,10 +9,10 @@ import {
   createNodes,
   createNodesV2,
   inferDiscoverTarget,
-  versionsCommand,
   inferCheckTarget,
   type PluxPluginOptions,
 } from './plugin';
+import { versionsCommand } from './target-inputs';
 
 const FIXTURE = join(__dirname, '../../test/fixtures/inferred-workspace');
 const REPO_ROOT = join(PLUX_NX_ROOT, '../..');

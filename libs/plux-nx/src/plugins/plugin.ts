@@ -6,34 +6,27 @@ import {
   type NxJsonConfiguration,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { existsSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import type * as NxPackageJson from 'nx/src/plugins/package-json';
 import type { DiscoverExecutorSchema } from '../executors/discover/schema';
-import { locatePluxPackages, requireFromPluxNx, type PackageLocation } from '../utils/plux-packages';
+import { locatePluxPackages, type PackageLocation } from '../utils/plux-packages';
 import { readJsonObject } from '../utils/read-json';
+import {
+  DEFAULT_TARGET_NAME,
+  normalizeOptions,
+  type NormalizedPluxOptions,
+  type PluxPluginOptions,
+} from './options';
+import { createProjectMatcher, pluxPackageNames, usesPlux } from './projects';
+import {
+  coreBuildDependency,
+  dependencyInput,
+  versionsCommand,
+  workspaceSourceInputs,
+  type TargetDependencies,
+} from './target-inputs';
 import { withTypesTarget } from './types-target';
 
-/** Options of the `@plux/nx` plugin in nx.json (`"plugins": [{ "plugin": "@plux/nx", "options": { … } }]`). */
-export interface PluxPluginOptions {
-  /** Name of the inferred target. Default `plux-discover`. */
-  targetName?: string;
-  /**
-   * Name of the inferred target that checks the index on disk is up to date (the executor with `check: true`, the
-   * index among its inputs). Default `plux-check`.
-   */
-  checkTargetName?: string;
-  /** Name of the project's build target that discovery runs after. Default `build`. */
-  buildTargetName?: string;
-  /** Executor options every inferred target starts from (a project.json target can still override them). */
-  defaults?: DiscoverExecutorSchema;
-}
-
-/** The target name `@plux/nx` infers unless its options say otherwise. */
-export const DEFAULT_TARGET_NAME = 'plux-discover';
-
-/** The check target name `@plux/nx` infers unless its options say otherwise. */
-export const DEFAULT_CHECK_TARGET_NAME = 'plux-check';
+export { DEFAULT_CHECK_TARGET_NAME, DEFAULT_TARGET_NAME, type PluxPluginOptions } from './options';
 
 /**
  * Infers a cached `plux-discover` target for every project whose package.json has a `plux` field naming its index
@@ -48,16 +41,18 @@ export const DEFAULT_CHECK_TARGET_NAME = 'plux-check';
 export const createNodes: CreateNodes<PluxPluginOptions> = [
   '**/package.json',
   async (files, options, context) => {
+    const normalized = normalizeOptions(options);
     const packages = locatePluxPackages(context.workspaceRoot);
     const isProject = createProjectMatcher(context.workspaceRoot);
     const projectFiles = files.filter(isProject);
     const pluxPackages = pluxPackageNames(context.workspaceRoot, projectFiles);
     return createNodesFromFiles(
-      (file, opts, ctx) =>
+      // every file gets the same options: the ones normalised above
+      (file, _options, ctx) =>
         withTypesTarget(
-          createNodesForPackageJson(file, opts ?? {}, ctx, packages, pluxPackages),
+          createNodesForPackageJson(file, normalized, ctx, packages, pluxPackages),
           file,
-          opts ?? {},
+          normalized,
           ctx,
           packages.core,
         ),
@@ -75,12 +70,12 @@ export const createNodes: CreateNodes<PluxPluginOptions> = [
 export const createNodesV2 = createNodes;
 
 /**
- * The inferred target for one package.json; exported for tests. `packages` says where `@plux/nx` and `@plux/core`
+ * The inferred targets for one package.json; exported for tests. `packages` says where `@plux/nx` and `@plux/core`
  * live, which decides how their code enters the cache key.
  */
 export function createNodesForPackageJson(
   file: string,
-  options: PluxPluginOptions,
+  options: NormalizedPluxOptions,
   context: CreateNodesContext,
   packages: { nx: PackageLocation; core: PackageLocation },
   pluxPackages: ReadonlySet<string> = new Set(),
@@ -89,13 +84,12 @@ export function createNodesForPackageJson(
   const projectRoot = dirname(file);
   if (typeof pkg?.['plux'] !== 'string' || pkg['plux'] === '') {
     if (!pkg || !usesPlux(pkg, pluxPackages)) return {};
-    const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
-    return { projects: { [projectRoot]: { targets: { [targetName]: inferConsumerTarget(targetName) } } } };
+    const targets = { [options.targetName]: inferConsumerTarget(options.targetName) };
+    return { projects: { [projectRoot]: { targets } } };
   }
-  const targetContext: DiscoverTargetContext = {
+  const project: IndexProject = {
     projectRoot,
     indexPath: pkg['plux'],
-    options,
     nxJson: context.nxJsonConfiguration,
     packages,
   };
@@ -103,8 +97,8 @@ export function createNodesForPackageJson(
     projects: {
       [projectRoot]: {
         targets: {
-          [options.targetName ?? DEFAULT_TARGET_NAME]: inferDiscoverTarget(targetContext),
-          [options.checkTargetName ?? DEFAULT_CHECK_TARGET_NAME]: inferCheckTarget(targetContext),
+          [options.targetName]: discoverTarget(project, options),
+          [options.checkTargetName]: checkTarget(project, options),
         },
       },
     },
@@ -130,31 +124,6 @@ export function inferConsumerTarget(targetName: string = DEFAULT_TARGET_NAME): T
   };
 }
 
-/**
- * Whether a package.json without an index of its own uses plux: it depends on `@plux/core` or on a workspace
- * package that has an index.
- */
-export function usesPlux(pkg: Record<string, unknown>, pluxPackages: ReadonlySet<string>): boolean {
-  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-    const deps = pkg[field];
-    if (typeof deps !== 'object' || deps === null) continue;
-    for (const name of Object.keys(deps)) {
-      if (name === '@plux/core' || pluxPackages.has(name)) return true;
-    }
-  }
-  return false;
-}
-
-/** The names of the workspace packages among `files` whose package.json has a `plux` field. */
-function pluxPackageNames(workspaceRoot: string, files: readonly string[]): Set<string> {
-  const names = new Set<string>();
-  for (const file of files) {
-    const pkg = readJsonObject(join(workspaceRoot, file));
-    if (pkg && pkg['plux'] !== undefined && typeof pkg['name'] === 'string') names.add(pkg['name']);
-  }
-  return names;
-}
-
 /** What {@link inferDiscoverTarget} needs to know about a project and the workspace. */
 export interface DiscoverTargetContext {
   /** The project's root, relative to the workspace root. */
@@ -169,48 +138,15 @@ export interface DiscoverTargetContext {
   packages: { nx: PackageLocation; core: PackageLocation };
 }
 
+/** A project with an index file: its {@link DiscoverTargetContext} less the options, which come normalised. */
+type IndexProject = Omit<DiscoverTargetContext, 'options'>;
+
 /**
  * The `plux-discover` target of one project: the executor, `cache`, `dependsOn` (its build, its dependencies'
  * builds, and the build of a workspace `@plux/core`), every input that changes the index, and the index as output.
  */
 export function inferDiscoverTarget(ctx: DiscoverTargetContext): TargetConfiguration<DiscoverExecutorSchema> {
-  const { projectRoot, options, packages } = ctx;
-  const defaults = options.defaults ?? {};
-  const output = posix.normalize(defaults.output ?? ctx.indexPath);
-  const buildTarget = options.buildTargetName ?? 'build';
-
-  // A missing build target is fine: Nx skips dependsOn entries a project lacks. The discover targets of the
-  // project's dependencies run first, so the plugins of a package's dependencies are indexed before its own
-  // tests or app load them.
-  const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [
-    buildTarget,
-    `^${buildTarget}`,
-    `^${options.targetName ?? DEFAULT_TARGET_NAME}`,
-  ];
-  const core = packages.core;
-  if (core.workspacePath !== undefined && core.workspacePath !== normalizeRoot(projectRoot) && core.root) {
-    // The executor imports the built @plux/core even when this project does not depend on it.
-    const coreName = readJsonObject(join(core.root, 'project.json'))?.['name'];
-    dependsOn.push({ projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' });
-  }
-
-  const target: TargetConfiguration<DiscoverExecutorSchema> = {
-    executor: '@plux/nx:discover',
-    cache: true,
-    dependsOn,
-    inputs: discoverInputs(output, ctx.nxJson, packages),
-    outputs: [`{projectRoot}/${output}`],
-    metadata: {
-      technologies: ['plux'],
-      description: 'Find the plux plugins in the build output and write the index',
-      help: {
-        command: 'npx plux discover --help',
-        example: { options: { exclude: ['internal/**'] } },
-      },
-    },
-  };
-  if (Object.keys(defaults).length > 0) target.options = { ...defaults };
-  return target;
+  return discoverTarget(ctx, normalizeOptions(ctx.options));
 }
 
 /**
@@ -220,47 +156,92 @@ export function inferDiscoverTarget(ctx: DiscoverTargetContext): TargetConfigura
  * (A gitignored index is invisible to Nx's file hashing; check only a committed one.)
  */
 export function inferCheckTarget(ctx: DiscoverTargetContext): TargetConfiguration<DiscoverExecutorSchema> {
-  const discover = inferDiscoverTarget(ctx);
-  const output = posix.normalize(ctx.options.defaults?.output ?? ctx.indexPath);
-  const excluded = `!{projectRoot}/${output}`;
-  const inputs = (discover.inputs ?? []).filter((input) => input !== excluded);
-  inputs.splice(1, 0, `{projectRoot}/${output}`);
-  // Checking needs the build, not the dependencies' indexes: a check writes nothing, nor makes others write.
-  const dependsOn = discover.dependsOn?.filter(
-    (d) => d !== `^${ctx.options.targetName ?? DEFAULT_TARGET_NAME}`,
-  );
-  return {
-    ...discover,
-    dependsOn,
-    inputs,
-    outputs: [],
-    options: { ...discover.options, check: true },
+  return checkTarget(ctx, normalizeOptions(ctx.options));
+}
+
+function discoverTarget(
+  project: IndexProject,
+  options: NormalizedPluxOptions,
+): TargetConfiguration<DiscoverExecutorSchema> {
+  const output = indexOutput(project, options);
+  const target: TargetConfiguration<DiscoverExecutorSchema> = {
+    executor: '@plux/nx:discover',
+    cache: true,
+    // The discover targets of the project's dependencies run first, so the plugins of a package's dependencies are
+    // indexed before its own tests or app load them.
+    dependsOn: [...buildDependencies(options), `^${options.targetName}`, ...coreBuild(project)],
+    inputs: indexInputs(`!{projectRoot}/${output}`, project),
+    outputs: [`{projectRoot}/${output}`],
     metadata: {
-      ...discover.metadata,
-      description: 'Fail, naming what differs, when the plux index on disk is stale (writes nothing)',
+      technologies: ['plux'],
+      description: 'Find the plux plugins in the build output and write the index',
+      help: DISCOVER_HELP,
     },
+  };
+  if (Object.keys(options.defaults).length > 0) target.options = { ...options.defaults };
+  return target;
+}
+
+function checkTarget(
+  project: IndexProject,
+  options: NormalizedPluxOptions,
+): TargetConfiguration<DiscoverExecutorSchema> {
+  return {
+    executor: '@plux/nx:discover',
+    cache: true,
+    // Checking needs the build, not the dependencies' indexes: a check writes nothing, nor makes others write.
+    dependsOn: [...buildDependencies(options), ...coreBuild(project)],
+    inputs: indexInputs(`{projectRoot}/${indexOutput(project, options)}`, project),
+    outputs: [],
+    metadata: {
+      technologies: ['plux'],
+      description: 'Fail, naming what differs, when the plux index on disk is stale (writes nothing)',
+      help: DISCOVER_HELP,
+    },
+    options: { ...options.defaults, check: true },
   };
 }
 
-function discoverInputs(
-  output: string,
-  nxJson: NxJsonConfiguration | undefined,
-  packages: { nx: PackageLocation; core: PackageLocation },
-): NonNullable<TargetConfiguration['inputs']> {
-  const dependencyInput = nxJson?.namedInputs?.['production'] ? '^production' : '^default';
+const DISCOVER_HELP = {
+  command: 'npx plux discover --help',
+  example: { options: { exclude: ['internal/**'] } },
+};
+
+/** Where the index is written, relative to the project root: the default `output`, else package.json's `plux`. */
+function indexOutput(project: IndexProject, options: NormalizedPluxOptions): string {
+  return posix.normalize(options.defaults.output ?? project.indexPath);
+}
+
+/** The project's build and its dependencies' builds; a missing build target is fine, Nx skips what a project lacks. */
+function buildDependencies(options: NormalizedPluxOptions): TargetDependencies {
+  return [options.buildTargetName, `^${options.buildTargetName}`];
+}
+
+/** The build of a workspace `@plux/core`, which the executor imports even when this project does not depend on it. */
+function coreBuild(project: IndexProject): TargetDependencies {
+  if (project.packages.core.workspacePath === normalizeRoot(project.projectRoot)) return [];
+  const build = coreBuildDependency(project.packages.core);
+  return build ? [build] : [];
+}
+
+/**
+ * Every input that changes the index: the project's files, `index` (the index itself, `!`-excluded for the target
+ * that writes it), the output of the tasks it depends on, its dependencies' sources, and the plux code.
+ */
+function indexInputs(index: string, project: IndexProject): NonNullable<TargetConfiguration['inputs']> {
+  const { nxJson, packages } = project;
   const inputs: NonNullable<TargetConfiguration['inputs']> = [
     '{projectRoot}/**/*',
-    `!{projectRoot}/${output}`,
+    index,
     // dist/ is gitignored, so no file input sees it; the outputs of the build tasks this target depends on do.
     { dependentTasksOutputFiles: '**/*', transitive: true },
-    dependencyInput,
+    dependencyInput(nxJson),
   ];
   const external: string[] = [];
   const unlocked: string[] = [];
   for (const location of [packages.nx, packages.core]) {
     if (location.workspacePath !== undefined) {
-      const base = `{workspaceRoot}/${location.workspacePath}`;
-      inputs.push(`${base}/src/**/*`, `!${base}/src/**/*.spec.ts`, `${base}/package.json`);
+      inputs.push(...workspaceSourceInputs(location.workspacePath));
     } else if (location.inLockfile) {
       external.push(location.name);
     } else {
@@ -274,33 +255,6 @@ function discoverInputs(
   // Installed, but unknown to Nx's lockfile parsing: hash the versions Node resolves instead.
   if (unlocked.length > 0) inputs.push({ runtime: versionsCommand(unlocked) });
   return inputs;
-}
-
-/**
- * Whether a package.json belongs to a project: it is in the package manager's workspaces (as Nx's own package.json
- * plugin decides) or has a project.json beside it. Other package.json files (test fixtures, vendored packages) get
- * no target, so they do not become projects of their own.
- */
-export function createProjectMatcher(workspaceRoot: string): (file: string) => boolean {
-  let inWorkspaces: (file: string) => boolean = () => false;
-  try {
-    const nxPackageJson = requireFromPluxNx('nx/src/plugins/package-json') as typeof NxPackageJson;
-    const patterns = nxPackageJson.buildPackageJsonPatterns(workspaceRoot, (p: string) =>
-      readJsonObject(join(workspaceRoot, p)),
-    );
-    inWorkspaces = nxPackageJson.buildPackageJsonWorkspacesMatcher(patterns);
-  } catch {
-    // An Nx without these helpers: only a project.json marks a project.
-  }
-  return (file) => inWorkspaces(file) || existsSync(join(workspaceRoot, dirname(file), 'project.json'));
-}
-
-/** A shell command printing the installed version of each package, for a `runtime` input. */
-export function versionsCommand(names: string[]): string {
-  const list = names.map((n) => `'${n}'`).join(',');
-  const print =
-    "try { console.log(p, require(p + '/package.json').version) } catch { console.log(p, 'missing') }";
-  return `node -e "for (const p of [${list}]) ${print}"`;
 }
 
 function normalizeRoot(root: string): string {

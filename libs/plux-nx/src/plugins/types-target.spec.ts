@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodes } from './plugin';
-import type { PluxTypesOptions } from './types-target';
+import type { PluxPluginOptions } from './options';
 
 const FIXTURE = join(__dirname, '../../test/fixtures/inferred-workspace');
 
@@ -23,7 +23,7 @@ describe('the inferred plux-types target', () => {
   });
   afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
-  async function infer(options?: PluxTypesOptions) {
+  async function infer(options?: PluxPluginOptions) {
     const context: CreateNodesContext = { workspaceRoot: workspace, nxJsonConfiguration: {} };
     const results = await createNodes[1](files, options, context);
     const targets: Record<string, Record<string, TargetConfiguration>> = {};

@@ -2,20 +2,16 @@ import type { CreateNodesContext, CreateNodesResult, TargetConfiguration } from 
 import { dirname, join } from 'node:path';
 import type { PackageLocation } from '../utils/plux-packages';
 import { readJsonObject } from '../utils/read-json';
-
-/** The target name of the typed-namespaces target unless nx.json's plugin options say otherwise. */
-export const DEFAULT_TYPES_TARGET_NAME = 'plux-types';
+import type { NormalizedPluxOptions } from './options';
+import {
+  coreBuildDependency,
+  dependencyInput,
+  workspaceSourceInputs,
+  type TargetDependencies,
+} from './target-inputs';
 
 /** Where `plux types` writes, relative to the project root (its default). */
 export const TYPES_OUTPUT = 'src/plux-registry.d.ts';
-
-/** The plugin options this target reads (`"options": { "typesTargetName": "plux-types" }`; `false` turns it off). */
-export interface PluxTypesOptions {
-  /** Name of the inferred target that writes the project's `PluginRegistry` types; `false` infers none. */
-  typesTargetName?: string | false;
-  /** Name of the discover target whose indexes the types are made from. Default `plux-discover`. */
-  targetName?: string;
-}
 
 const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
 
@@ -32,7 +28,7 @@ const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock
 export function withTypesTarget(
   result: CreateNodesResult,
   file: string,
-  options: PluxTypesOptions,
+  options: NormalizedPluxOptions,
   context: CreateNodesContext,
   core: PackageLocation,
 ): CreateNodesResult {
@@ -40,7 +36,7 @@ export function withTypesTarget(
   const pkg = readJsonObject(join(context.workspaceRoot, file));
   if (!pkg || !usesPluxCore(pkg)) return result;
   const projectRoot = dirname(file);
-  const name = options.typesTargetName ?? DEFAULT_TYPES_TARGET_NAME;
+  const name = options.typesTargetName;
   const existing = result.projects?.[projectRoot];
   return {
     ...result,
@@ -56,34 +52,28 @@ export function withTypesTarget(
 
 /** The `plux-types` target of a project that uses `@plux/core`. */
 export function inferTypesTarget(
-  options: PluxTypesOptions,
+  options: NormalizedPluxOptions,
   context: CreateNodesContext,
   core: PackageLocation,
 ): TargetConfiguration {
-  const discover = options.targetName ?? 'plux-discover';
-  const dependencyInput = context.nxJsonConfiguration?.namedInputs?.['production']
-    ? '^production'
-    : '^default';
+  const discover = options.targetName;
   const inputs: NonNullable<TargetConfiguration['inputs']> = [
     '{projectRoot}/package.json',
     '{projectRoot}/plux.json',
     // the indexes are gitignored build output: the discover tasks' outputs are what Nx can hash
     { dependentTasksOutputFiles: '**/plux.json', transitive: true },
-    dependencyInput,
+    dependencyInput(context.nxJsonConfiguration),
     ...LOCKFILES.map((lockfile) => `{workspaceRoot}/${lockfile}`),
   ];
   if (core.workspacePath !== undefined) {
-    const base = `{workspaceRoot}/${core.workspacePath}`;
-    inputs.push(`${base}/src/**/*`, `!${base}/src/**/*.spec.ts`, `${base}/package.json`);
+    inputs.push(...workspaceSourceInputs(core.workspacePath));
   } else if (core.inLockfile) {
     inputs.push({ externalDependencies: ['@plux/core'] });
   }
-  const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [discover, `^${discover}`];
-  if (core.workspacePath !== undefined && core.root) {
-    // the command runs the built @plux/core of this workspace
-    const coreName = readJsonObject(join(core.root, 'project.json'))?.['name'];
-    dependsOn.push({ projects: [typeof coreName === 'string' ? coreName : core.name], target: 'build' });
-  }
+  const dependsOn: TargetDependencies = [discover, `^${discover}`];
+  // the command runs the built @plux/core of this workspace
+  const coreBuild = coreBuildDependency(core);
+  if (coreBuild) dependsOn.push(coreBuild);
   return {
     command: 'plux types',
     options: { cwd: '{projectRoot}' },

@@ -56,13 +56,7 @@ export function locatePluxPackages(workspaceRoot: string): { nx: PackageLocation
  * @throws Error naming the fix when `@plux/core` is not installed or not built.
  */
 export async function loadCoreBuild(): Promise<typeof CoreBuild> {
-  let entry: string;
-  try {
-    entry = requireFromPluxNx.resolve('@plux/core/build');
-  } catch (error) {
-    throw new Error(`@plux/nx: cannot load @plux/core/build; ${coreFix(process.cwd())}`, { cause: error });
-  }
-  return (await importEsm(pathToFileURL(entry).href)) as typeof CoreBuild;
+  return (await importCore('@plux/core/build')) as typeof CoreBuild;
 }
 
 /**
@@ -72,13 +66,18 @@ export async function loadCoreBuild(): Promise<typeof CoreBuild> {
  * @throws Error naming the fix when `@plux/core` is not installed or not built.
  */
 export async function loadCoreRuntime(): Promise<typeof Core> {
+  return (await importCore('@plux/core')) as typeof Core;
+}
+
+/** Imports an entry point of the `@plux/core` that `@plux/nx` resolves, through Node's ESM loader. */
+async function importCore(specifier: '@plux/core' | '@plux/core/build'): Promise<unknown> {
   let entry: string;
   try {
-    entry = requireFromPluxNx.resolve('@plux/core');
+    entry = requireFromPluxNx.resolve(specifier);
   } catch (error) {
-    throw new Error(`@plux/nx: cannot load @plux/core; ${coreFix(process.cwd())}`, { cause: error });
+    throw new Error(`@plux/nx: cannot load ${specifier}; ${coreFix(process.cwd())}`, { cause: error });
   }
-  return (await importEsm(pathToFileURL(entry).href)) as typeof Core;
+  return importEsm(pathToFileURL(entry).href);
 }
 
 type Import = (specifier: string) => Promise<unknown>;
@@ -139,7 +138,8 @@ function readText(path: string): string {
   }
 }
 
-function safeRealpath(path: string): string {
+/** The real path of `path` (symlinks resolved), or `path` itself when it cannot be resolved. */
+export function safeRealpath(path: string): string {
   try {
     return realpathSync(path);
   } catch {

@@ -1,7 +1,9 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { DEFAULT_CHECK_TARGET_NAME, DEFAULT_TARGET_NAME } from '../../plugins/options';
 import { loadCoreBuild } from '../../utils/plux-packages';
+import { thrownText } from '../../utils/thrown-text';
 import type { DiscoverExecutorSchema } from './schema';
 import type { IndexDiff, RunDiscoverResult } from '@plux/core/build';
 
@@ -40,7 +42,7 @@ export default async function discoverExecutor(
     Object.entries(targets).find(
       ([, t]) => t.executor === '@plux/nx:discover' && Boolean(t.options?.['check']) === check,
     )?.[0] ?? fallback;
-  const rerun = `nx run ${projectName}:${options.check ? targetNamed(false, 'plux-discover') : (context.targetName ?? 'plux-discover')}`;
+  const rerun = `nx run ${projectName}:${options.check ? targetNamed(false, DEFAULT_TARGET_NAME) : (context.targetName ?? DEFAULT_TARGET_NAME)}`;
   const outputs = targets[context.targetName ?? '']?.outputs ?? [];
   if (options.check && declaresOutput(outputs, output, context.root, project.root)) {
     // Its inputs leave the index out, so after one run every later --check is a cache hit, and Nx restores the
@@ -48,7 +50,7 @@ export default async function discoverExecutor(
     logger.error(
       `@plux/nx: --check does not belong on ${projectName}:${context.targetName}, whose outputs include ${shown}: ` +
         `Nx would answer it from the cache without looking at the index. ` +
-        `Run "nx run ${projectName}:${targetNamed(true, 'plux-check')}" instead.`,
+        `Run "nx run ${projectName}:${targetNamed(true, DEFAULT_CHECK_TARGET_NAME)}" instead.`,
     );
     return { success: false };
   }
@@ -67,7 +69,7 @@ export default async function discoverExecutor(
       importTimeout: options.importTimeout,
     });
     for (const failure of run.result.failures) {
-      logger.warn(`@plux/nx: skipped ${failure.module}, it threw on import: ${messageOf(failure.error)}`);
+      logger.warn(`@plux/nx: skipped ${failure.module}, it threw on import: ${thrownText(failure.error)}`);
     }
     for (const line of [...run.result.warnings, ...run.hints]) logger.warn(`@plux/nx: ${line}`);
     if (options.check) {
@@ -87,7 +89,7 @@ export default async function discoverExecutor(
       for (const problem of error.problems) logger.error(`  - ${problem}`);
       return { success: false };
     }
-    logger.error(`@plux/nx: discovery failed unexpectedly for ${projectName}: ${messageOf(error)}`);
+    logger.error(`@plux/nx: discovery failed unexpectedly for ${projectName}: ${thrownText(error)}`);
     if (error instanceof Error && error.stack) logger.error(error.stack);
     return { success: false };
   }
@@ -155,8 +157,4 @@ function describeDiff(diff: IndexDiff): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -17,7 +17,8 @@ import {
 } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { DEFAULT_TARGET_NAME, inferDiscoverTarget, type PluxPluginOptions } from '../../plugins/plugin';
+import { DEFAULT_TARGET_NAME, normalizeOptions, type PluxPluginOptions } from '../../plugins/options';
+import { inferDiscoverTarget } from '../../plugins/plugin';
 import { commitIndex } from '../../utils/commit-index';
 import { isDryRun } from '../../utils/dry-run';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
@@ -52,11 +53,8 @@ export default async function initGenerator(
   const commands = workspaceCommands(tree);
   const changed: string[] = [];
   const tasks: GeneratorCallback[] = [];
-  const registration = registerPlugin(tree);
-  if (registration.added) changed.push('plugin @plux/nx in nx.json');
-  const discoverTargetName = registration.options.targetName ?? DEFAULT_TARGET_NAME;
-  wireConsumerTargets(tree, discoverTargetName);
-  wireDeployTargets(tree, discoverTargetName);
+  const { targetName } = setUpPlugin(tree, changed);
+  wireDeployTargets(tree, targetName);
   let installs = false;
   if (!options.skipPackageJson) {
     const root = addCoreToWorkspaceRoot(tree, options.keepExistingVersions ?? false);
@@ -156,10 +154,8 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
     if (unignoredIn) changed.push(`${indexPath} no longer ignored by ${unignoredIn}`);
   }
 
-  const registration = registerPlugin(tree);
-  if (registration.added) changed.push('plugin @plux/nx in nx.json');
-  const targetName = registration.options.targetName ?? DEFAULT_TARGET_NAME;
-  wireConsumerTargets(tree, targetName);
+  const registration = setUpPlugin(tree, changed);
+  const targetName = registration.targetName;
   if (!registration.inference && !project.targets?.[targetName] && indexPath) {
     // Nothing infers targets here, so the target goes into the project's own configuration.
     const target = inferDiscoverTarget({
@@ -179,11 +175,34 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
 }
 
 /**
+ * Registers the plugin (see {@link registerPlugin}), noting it in `changed`, and makes the targets that run an app
+ * wait for the discover target it infers (see {@link wireConsumerTargets}); returns the registration and the name
+ * of that target.
+ */
+function setUpPlugin(tree: Tree, changed: string[]): PluginRegistration & { targetName: string } {
+  const registration = registerPlugin(tree);
+  if (registration.added) changed.push('plugin @plux/nx in nx.json');
+  const { targetName } = normalizeOptions(registration.options);
+  wireConsumerTargets(tree, targetName);
+  return { ...registration, targetName };
+}
+
+/** How nx.json registers `@plux/nx` (see {@link registerPlugin}). */
+interface PluginRegistration {
+  /** Whether this run added the registration. */
+  added: boolean;
+  /** Whether a plugin infers the targets (registered now or before). */
+  inference: boolean;
+  /** The plugin's options in nx.json. */
+  options: PluxPluginOptions;
+}
+
+/**
  * Registers `@plux/nx` in nx.json `plugins` unless it is there (as `@plux/nx`, or as `plux` inside the plux
  * repository) or the workspace does not use inference plugins (`useInferencePlugins: false`, `NX_ADD_PLUGINS=false`,
  * as Nx's own `init` generators decide).
  */
-function registerPlugin(tree: Tree): { added: boolean; inference: boolean; options: PluxPluginOptions } {
+function registerPlugin(tree: Tree): PluginRegistration {
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const existing = nxJson.plugins?.find((p) => PLUGIN_NAMES.has(typeof p === 'string' ? p : p.plugin));
   const options =

@@ -10,6 +10,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { join, posix } from 'node:path';
+import { DEFAULT_TARGET_NAME } from '../../plugins/options';
 import { configureProjectForPlux } from '../init/generator';
 import { isDryRun } from '../../utils/dry-run';
 import { readProject } from '../../utils/read-project';
@@ -37,8 +38,8 @@ export default async function pluginGenerator(
   tree: Tree,
   options: PluginGeneratorSchema,
 ): Promise<GeneratorCallback> {
-  const name = checkPluginName(options.name);
-  const namespace = checkNamespace(options.namespace);
+  const name = pluginNameOrThrow(options.name);
+  const namespace = namespaceOrThrow(options.namespace);
   const kind = options.kind ?? 'class';
   if (!PLUGIN_KINDS.includes(kind)) {
     throw new Error(`@plux/nx: --kind must be one of ${PLUGIN_KINDS.join(', ')}, got "${kind}"`);
@@ -50,7 +51,7 @@ export default async function pluginGenerator(
   }
   const project = readProject(tree, options.project);
   const sourceRoot = project.sourceRoot ?? posix.join(project.root, 'src');
-  const directory = posix.join(sourceRoot, checkDirectory(options.directory ?? 'plugins'));
+  const directory = posix.join(sourceRoot, directoryOrThrow(options.directory ?? 'plugins'));
   const { runner } = detectTestRunner(tree, project, options.unitTestRunner);
 
   const fileName = toFileName(name);
@@ -119,18 +120,19 @@ export default async function pluginGenerator(
       `${spec}, and its export from ${entry}` +
       `${configured ? `; ${configure} ${options.project} for plux (${configured.changed.join(', ')})` : ''}.` +
       `${install} Next: build ${options.project} and run ` +
-      `"nx run ${options.project}:${configured?.targetName ?? 'plux-discover'}" to index it`,
+      `"nx run ${options.project}:${configured?.targetName ?? DEFAULT_TARGET_NAME}" to index it`,
   );
   return configured?.addedDependency ? () => installPackagesTask(tree, true) : () => undefined;
 }
 
 /**
- * Checks a plugin name for the generator: not empty, no `:` (it separates namespace and name), and only letters,
- * digits, `.`, `_` and `-`, since the name also becomes a file name and an identifier.
+ * The plugin name for the generator, once it is known to be valid: not empty, no `:` (it separates namespace and
+ * name), and only letters, digits, `.`, `_` and `-`, since the name also becomes a file name and an identifier.
+ * (Unlike `@plux/core`'s `check*` helpers, which return the problem, this throws it.)
  *
  * @throws Error prefixed `@plux/nx:` saying what is wrong.
  */
-export function checkPluginName(name: unknown): string {
+export function pluginNameOrThrow(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new Error("@plux/nx: --name must not be empty; pass the plugin's name, e.g. --name s3");
   }
@@ -150,11 +152,11 @@ export function checkPluginName(name: unknown): string {
 }
 
 /**
- * Checks a namespace: dotted identifiers (`acme.services`).
+ * The namespace for the generator, once it is known to be dotted identifiers (`acme.services`).
  *
  * @throws Error prefixed `@plux/nx:` saying what is wrong.
  */
-export function checkNamespace(namespace: unknown): string {
+export function namespaceOrThrow(namespace: unknown): string {
   if (typeof namespace !== 'string' || namespace === '') {
     throw new Error(
       '@plux/nx: --namespace must not be empty; pass dotted identifiers, e.g. --namespace acme.services',
@@ -169,7 +171,7 @@ export function checkNamespace(namespace: unknown): string {
   return namespace;
 }
 
-function checkDirectory(directory: string): string {
+function directoryOrThrow(directory: string): string {
   const normalized = posix.normalize(directory.replace(/\\/g, '/')).replace(/\/+$/, '');
   if (posix.isAbsolute(normalized) || normalized === '..' || normalized.startsWith('../')) {
     throw new Error(

@@ -6,9 +6,9 @@ import {
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { realpathSync } from 'node:fs';
 import { isAbsolute, posix, relative, sep } from 'node:path';
-import { loadCoreRuntime } from '../../../utils/plux-packages';
+import { loadCoreRuntime, safeRealpath } from '../../../utils/plux-packages';
+import { thrownText } from '../../../utils/thrown-text';
 
 /** Where a `namespace:name` is declared already. */
 export interface Declaration {
@@ -100,11 +100,11 @@ async function findInstalled(
   } catch (error) {
     logger.warn(
       `@plux/nx: could not read the installed packages' indexes, so only the workspace's projects were checked ` +
-        `for ${namespace}:${name} (${error instanceof Error ? error.message : String(error)})`,
+        `for ${namespace}:${name} (${thrownText(error)})`,
     );
     return undefined;
   }
-  const workspaceRoot = realRoot(tree.root); // the finder reports real paths
+  const workspaceRoot = safeRealpath(tree.root); // the finder reports real paths
   for (const entry of entryPoints) {
     const distribution = entry.distribution;
     if (entry.name !== name || !distribution) continue;
@@ -116,14 +116,6 @@ async function findInstalled(
     return { owner: distribution.name, path: shown, exact: true };
   }
   return undefined;
-}
-
-function realRoot(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 function packageName(tree: Tree, project: ProjectConfiguration): string | undefined {
