@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT } from './cli-support.js';
+import { CORE_ROOT } from './support/core.js';
 
 const out = mkdtempSync(join(tmpdir(), 'plux-bundle-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

@@ -32,10 +32,11 @@ import { setLogSink } from '../src/core/log.js';
 import { CACHE_FILE_NAME } from '../src/runtime/cache.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
-import { recordImport, writeSyntheticTree } from './hostile-support.js';
-import { copyBuiltCore, CORE_ROOT, ensureCoreBuilt, removeTempDirs } from './pm-support.js';
+import { copyBuiltCore, ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { recordImport, writeSyntheticTree } from './support/hostile.js';
+import { removeTempDirs } from './support/temp.js';
 
-const WRITER = join(CORE_ROOT, 'test', 'fixtures', 'hostile-cache-writer.mjs');
+const WRITER = join(FIXTURES, 'hostile-cache-writer.mjs');
 /** For the tests that run several Node processes over a big tree: they take 30 s and more on a loaded 2-core machine. */
 const SLOW_TEST_MS = 180_000;
 const created: string[] = [];

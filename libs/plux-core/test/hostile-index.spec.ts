@@ -17,16 +17,17 @@ import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
 import { MAX_PROBLEMS_PER_INDEX } from '../src/runtime/package-index.js';
+import { copyBuiltCore } from './support/core.js';
 import {
+  type ExpectedPlugin,
   hostileKey,
   MISSING_EXPORT,
   type ModuleKind,
   type PackageSpec,
   treeSpec,
   writeTree,
-  type ExpectedPlugin,
-} from './hostile-support.js';
-import { copyBuiltCore, removeTempDirs } from './pm-support.js';
+} from './support/hostile.js';
+import { removeTempDirs } from './support/temp.js';
 
 // Every tree of this file goes under one folder, removed with one recursive rm at the end: hundreds of small
 // trees removed one by one took longer than a hook's default timeout on a busy CI machine.

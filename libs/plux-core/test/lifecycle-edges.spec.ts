@@ -13,7 +13,7 @@ import {
   PluginSpec,
   plugin,
 } from '../src/index.js';
-import { captureLog, GoodPlugin, StaticPluginFinder } from './plux-port/doubles.js';
+import { captureLog, GoodPlugin, StaticPluginFinder } from './support/doubles.js';
 
 const NS = 'test.edges';
 let logged: ReturnType<typeof captureLog>;

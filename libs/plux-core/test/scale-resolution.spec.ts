@@ -10,8 +10,8 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { writeSyntheticTree } from './hostile-support.js';
-import { CORE_ROOT, ensureCoreBuilt } from './pm-support.js';
+import { ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { writeSyntheticTree } from './support/hostile.js';
 
 /** A generous bound: a bare Node process is ~45 MB; the point is that memory does not grow with the tree. */
 const MAX_RSS_MB = 300;
@@ -38,7 +38,7 @@ interface Measure {
 function measure(env: Record<string, string> = {}): Measure {
   const run = spawnSync(
     process.execPath,
-    [join(CORE_ROOT, 'test', 'fixtures', 'scale-measure.mjs'), join(root, 'libs', 'w7'), 'installed'],
+    [join(FIXTURES, 'scale-measure.mjs'), join(root, 'libs', 'w7'), 'installed'],
     {
       encoding: 'utf8',
       env: { ...process.env, PLUX_LOG: 'warn', PLUX_NO_CACHE: '', NODE_OPTIONS: '', ...env },

@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CACHE_FILE_NAME } from '../src/runtime/cache.js';
-import { copyBuiltCore, CORE_ROOT, removeTempDirs } from './pm-support.js';
+import { copyBuiltCore, FIXTURES } from './support/core.js';
+import { removeTempDirs } from './support/temp.js';
 
-const CHILD = join(CORE_ROOT, 'test', 'fixtures', 'special-files-child.mjs');
+const CHILD = join(FIXTURES, 'special-files-child.mjs');
 /** Long enough for a loaded machine, short enough that a hang fails the test instead of the run. */
 const CHILD_TIMEOUT_MS = 60_000;
 const NS = 'special';

@@ -11,9 +11,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RACY_WINDOW_MS } from '../src/runtime/watch.js';
-import { copyBuiltCore, CORE_ROOT, removeTempDirs } from './pm-support.js';
+import { copyBuiltCore, FIXTURES } from './support/core.js';
+import { removeTempDirs } from './support/temp.js';
 
-const CHILD = join(CORE_ROOT, 'test', 'fixtures', 'special-files-child.mjs');
+const CHILD = join(FIXTURES, 'special-files-child.mjs');
 const NS = 'locked';
 const NOBODY = 65_534;
 const isRoot = process.getuid?.() === 0;

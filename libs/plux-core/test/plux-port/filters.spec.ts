@@ -11,8 +11,10 @@ import {
   PluginSpec,
   type EntryPoint,
 } from '../../src/index.js';
-import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
-import { CORE_SRC_URL, DOUBLES_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { createMockListener, DOUBLES_URL, GoodPlugin, StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 const NS = 'test.filters';
 
@@ -71,7 +73,6 @@ describe('plugin filters', () => {
 
   it('a plain function is a filter, and it is handed the entry point of a plugin that has one', async () => {
     const root = writePackage(
-      { name: '@plux-port/filtered', version: '1.0.0', type: 'module' },
       {
         'plugins.js': [
           `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -80,6 +81,7 @@ describe('plugin filters', () => {
           `export const dropped = new PluginSpec(${JSON.stringify(NS)}, 'dropped', GoodPlugin);`,
         ].join('\n'),
       },
+      { name: '@plux-port/filtered', version: '1.0.0', type: 'module' },
     );
     const seen: string[] = [];
     const filter = vi.fn((target: PluginSpec | EntryPoint) => {
@@ -143,7 +145,6 @@ describe('PLUX_DISABLED', () => {
   it('name globs match too, and a disabled plugin’s module is never imported', async () => {
     const marker = `plux-disabled-${Date.now()}`;
     const root = writePackage(
-      { name: '@plux-port/disabled', version: '1.0.0', type: 'module' },
       {
         'legacy.js': [
           `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -152,6 +153,7 @@ describe('PLUX_DISABLED', () => {
           `export const legacy = new PluginSpec(${JSON.stringify(NS)}, 'legacy-s3', GoodPlugin);`,
         ].join('\n'),
       },
+      { name: '@plux-port/disabled', version: '1.0.0', type: 'module' },
     );
     vi.stubEnv('PLUX_DISABLED', `${NS}:legacy-*`);
     const manager = new PluginManager(NS, {

@@ -19,9 +19,11 @@ import {
   type EntryPoint,
   type PluginSpec,
 } from '../../src/index.js';
-import { ModuleScanningPluginFinder, StaticPluginFinder } from './doubles.js';
-import { CORE_SRC_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
-import * as samplePlugins from './sample-plugins.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { ModuleScanningPluginFinder, StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
+import * as samplePlugins from '../support/sample-plugins.js';
 
 /** plux's `sample_plugin_finder` fixture. */
 function samplePluginFinder() {
@@ -164,13 +166,13 @@ describe('plugin() beyond the plux tests', () => {
 
   it('an inline arrow takes its name from the entry point (its export name)', async () => {
     const root = writePackage(
-      { name: '@plux-port/arrows', version: '1.0.0', type: 'module' },
       {
         'greet.js': [
           `import { plugin } from ${JSON.stringify(CORE_SRC_URL)};`,
           `export const greet = plugin({ namespace: 'ns.arrows' }, (who) => 'hello ' + who);`,
         ].join('\n'),
       },
+      { name: '@plux-port/arrows', version: '1.0.0', type: 'module' },
     );
     const manager = new PluginManager<FunctionPlugin>('ns.arrows', {
       finder: new StaticPluginFinder([

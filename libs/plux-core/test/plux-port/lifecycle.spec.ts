@@ -19,7 +19,7 @@ import {
   GoodPlugin,
   StaticPluginFinder,
   ThrowsOnLoadPlugin,
-} from './doubles.js';
+} from '../support/doubles.js';
 
 const NS = 'test.lifecycle';
 

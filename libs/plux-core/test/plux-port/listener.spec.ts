@@ -14,7 +14,7 @@ import {
   PluginSpec,
   type PluginLifecycleListener,
 } from '../../src/index.js';
-import { captureLog, createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
+import { captureLog, createMockListener, GoodPlugin, StaticPluginFinder } from '../support/doubles.js';
 
 const NS = 'test.plugins.dummy';
 

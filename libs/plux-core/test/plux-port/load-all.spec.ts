@@ -12,7 +12,7 @@ import {
   StaticPluginFinder,
   ThrowsOnInitPlugin,
   ThrowsOnLoadPlugin,
-} from './doubles.js';
+} from '../support/doubles.js';
 
 const NS = 'test.load-all';
 

@@ -19,9 +19,11 @@ import {
   PluginSpec,
   globalPluginFilter,
 } from '../../src/index.js';
+import { CORE_SRC_URL } from '../support/core.js';
 import {
   captureLog,
   createMockListener,
+  DOUBLES_URL,
   DummyPlugin,
   GoodPlugin,
   type LogEntry,
@@ -29,8 +31,9 @@ import {
   StaticPluginFinder,
   ThrowsOnInitPlugin,
   ThrowsOnLoadPlugin,
-} from './doubles.js';
-import { CORE_SRC_URL, DOUBLES_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+} from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 const NS = 'test.plugins.dummy';
 
@@ -273,7 +276,6 @@ describe('globalPluginFilter (plux TestGlobalPluginFilter)', () => {
     // plux matches "tests.test_manager:*" (the Python module of the factory). Here `value` is the entry point's
     // "<package>:<module>#<export>", so the plugins come from a real package through entry points.
     const root = writePackage(
-      { name: '@plux-port/dummy-plugins', version: '1.0.0', type: 'module' },
       {
         'plugins.js': [
           `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -282,6 +284,7 @@ describe('globalPluginFilter (plux TestGlobalPluginFilter)', () => {
           `export const shouldalsoload = new PluginSpec(${JSON.stringify(NS)}, 'shouldalsoload', GoodPlugin);`,
         ].join('\n'),
       },
+      { name: '@plux-port/dummy-plugins', version: '1.0.0', type: 'module' },
     );
     const finder = new StaticPluginFinder([
       entryPointOf(root, { namespace: NS, name: 'shouldload', module: './plugins.js', export: 'shouldload' }),
@@ -304,7 +307,6 @@ describe('globalPluginFilter (plux TestGlobalPluginFilter)', () => {
 
   it('an exclusion by value glob of another package disables nothing', async () => {
     const root = writePackage(
-      { name: '@plux-port/dummy-plugins', version: '1.0.0', type: 'module' },
       {
         'plugins.js': [
           `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -312,6 +314,7 @@ describe('globalPluginFilter (plux TestGlobalPluginFilter)', () => {
           `export const shouldload = new PluginSpec(${JSON.stringify(NS)}, 'shouldload', GoodPlugin);`,
         ].join('\n'),
       },
+      { name: '@plux-port/dummy-plugins', version: '1.0.0', type: 'module' },
     );
     const finder = new StaticPluginFinder([
       entryPointOf(root, { namespace: NS, name: 'shouldload', module: './plugins.js', export: 'shouldload' }),

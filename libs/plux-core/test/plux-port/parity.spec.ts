@@ -18,9 +18,11 @@ import {
   version,
   type PluginSpecResolveContext,
 } from '../../src/index.js';
-import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
-import { CORE_SRC_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
-import { SimplePlugin } from './sample-plugins.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { createMockListener, GoodPlugin, StaticPluginFinder } from '../support/doubles.js';
+import { SimplePlugin } from '../support/sample-plugins.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 afterAll(removeTempDirs);
 
@@ -112,7 +114,6 @@ class RouteResolver extends PluginSpecResolver {
 
 describe('an injected PluginSpecResolver', () => {
   const root = writePackage(
-    { name: '@parity/routes', version: '1.0.0', type: 'module', main: './dist/index.js' },
     {
       'dist/index.js': [
         `import { PluginSpec, Plugin } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -121,6 +122,7 @@ describe('an injected PluginSpecResolver', () => {
         `export { Version };`,
       ].join('\n'),
     },
+    { name: '@parity/routes', version: '1.0.0', type: 'module', main: './dist/index.js' },
   );
 
   it("lets a manager accept the host's own plugin shape from an entry point (plux's spec_resolver)", async () => {
