@@ -116,3 +116,19 @@ export function installCliWorkspace(): { workspace: string; app: string } {
   linkPackage(workspace, '@acme/app', app);
   return { workspace, app };
 }
+
+/**
+ * Writes, in `dir`, a package `name` (1.0.0, ESM) whose inline index has one plugin, `namespace`:`plugin` (the
+ * package name unless given), the export `entry` of `module`; and writes that module with `source`. Returns `dir`.
+ */
+export function writeIndexedPackage(
+  dir: string,
+  options: { name: string; namespace: string; plugin?: string; module?: string; source: string },
+): string {
+  const { name, namespace, plugin = name, module = './dist/index.js', source } = options;
+  const index = { formatVersion: 1, plugins: { [namespace]: { [plugin]: { module, export: 'entry' } } } };
+  return writeFiles(dir, {
+    'package.json': { name, version: '1.0.0', type: 'module', plux: index },
+    [module]: source,
+  });
+}
