@@ -148,13 +148,13 @@ describe('plugin() beyond the plux tests', () => {
   });
 
   it('resolves function plugins from entry points into the sample module', async () => {
-    const module = path.resolve(import.meta.dirname, 'sample-plugins.ts');
+    const module = path.resolve(import.meta.dirname, '../support/sample-plugins.ts');
     const entry = (name: string, exportName: string): EntryPoint => ({
       namespace: 'namespace_3',
       name,
       module,
       export: exportName,
-      value: `@plux/core:./test/plux-port/sample-plugins.ts#${exportName}`,
+      value: `@plux/core:./test/support/sample-plugins.ts#${exportName}`,
     });
     const manager = new PluginManager<FunctionPlugin>('namespace_3', {
       finder: new StaticPluginFinder([entry('plugin_3', 'plugin3'), entry('plugin_4', 'functionalPlugin')]),

@@ -18,7 +18,14 @@ import { removeTempDirs, writeFiles } from '../support/temp.js';
 
 const NS = 'test.metadata';
 
-const FAKE_DIST = { name: '@plux-port/fake-dist', version: '3.1.4', license: 'MIT', type: 'module' };
+// `main: undefined`: writePackage's default `main` is left out, so the package.json is exactly this
+const FAKE_DIST = {
+  name: '@plux-port/fake-dist',
+  version: '3.1.4',
+  license: 'MIT',
+  type: 'module',
+  main: undefined,
+};
 
 /** A module that exports one plugin spec, `fixture`, named `name`. */
 function specModule(name: string): string {

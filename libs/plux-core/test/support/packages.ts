@@ -9,6 +9,7 @@
  */
 import {
   copyFileSync,
+  cpSync,
   lstatSync,
   mkdirSync,
   readdirSync,
