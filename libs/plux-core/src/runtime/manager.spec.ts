@@ -1,7 +1,7 @@
 /**
  * `PluginManager` on test doubles: the port of plux's tests/test_manager.py (TestPluginManager,
  * TestGlobalPluginFilter). plux's test_disable_value needs plugins imported from a real package (an entry point's
- * `value` names it): it lives in test/plux-port/manager.spec.ts.
+ * `value` names it): it lives in test/plux-port/filters.spec.ts.
  *
  * Differences from plux, where DESIGN.md wins:
  * - `load` and `loadAll` are async; `loadAll({ propagateExceptions })` instead of `load_all(propagate_exceptions)`.
