@@ -10,8 +10,7 @@
  * chunk they were bundled into.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CORE_ROOT, ensureCoreBuilt, FIXTURES } from './support/core.js';
 import { copyFixture } from './support/packages.js';
-import { removeTempDirs } from './support/temp.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 /** Packages that must wait until a workspace is listed: @manypkg/get-packages and what it brings. */
 const LAZY_PACKAGES = /@manypkg|tinyglobby|[\\/]yaml[\\/]|[\\/]jju[\\/]/;
@@ -43,7 +42,7 @@ let logDir: string;
 beforeAll(() => {
   ensureCoreBuilt();
   const workspace = copyFixture('npm-workspace');
-  logDir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-loads-')));
+  logDir = makeTempDir('plux-loads-');
   const log = join(logDir, 'loads.txt');
   const child = spawnSync(process.execPath, [join(FIXTURES, 'lazy-import-child.mjs'), workspace], {
     encoding: 'utf8',
@@ -53,10 +52,7 @@ beforeAll(() => {
   loads = JSON.parse(child.stdout) as Loads;
   stderr = child.stderr;
 });
-afterAll(() => {
-  removeTempDirs();
-  rmSync(logDir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 describe("import('@plux/core')", () => {
   it('loads the built runtime: the manager, the finder and the core contracts', () => {
