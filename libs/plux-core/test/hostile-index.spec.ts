@@ -1,5 +1,5 @@
 /**
- * Property tests over generated trees of hostile packages (see hostile-support.ts): whatever the packages' indexes
+ * Property tests over generated trees of hostile packages (see support/hostile.ts): whatever the packages' indexes
  * hold, the runtime lists exactly the valid plugins, answers the same through its on-disk cache, throws nothing but
  * plux errors, imports no module outside its package's real root, and leaves every prototype alone.
  */
