@@ -4,8 +4,9 @@ import { setLogSink } from '../src/core/log.js';
 import { PluginNotFound } from '../src/core/errors.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
-import { breakWorkspace, expectedProblems } from './fixtures/break-workspace.js';
-import { copyFixture, removeFixtures } from './fixtures/copy-fixture.js';
+import { breakWorkspace, expectedProblems } from './support/break-workspace.js';
+import { copyFixture } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 let warnings: string[];
 beforeEach(() => {
@@ -18,7 +19,7 @@ afterEach(() => {
   setLogSink();
   vi.unstubAllEnvs();
 });
-afterAll(removeFixtures);
+afterAll(removeTempDirs);
 
 const keys = (finder: IndexPluginFinder) =>
   finder.listEntryPoints().map((ep) => `${ep.namespace}:${ep.name}`);

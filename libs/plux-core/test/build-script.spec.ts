@@ -4,16 +4,16 @@
  * plain line instead.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT } from './cli-support.js';
+import { CORE_ROOT } from './support/core.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
-const out = mkdtempSync(join(tmpdir(), 'plux-bundle-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = makeTempDir('plux-bundle-');
+afterAll(removeTempDirs);
 
 describe('the bundle step of the build (scripts/bundle.mjs)', () => {
   it('prints one plain line, no colour codes, even with FORCE_COLOR set as Nx sets it', () => {

@@ -4,20 +4,19 @@
  * (`@plux/core`, `@plux/core/build`, the CLI) a program reaches them through; and every class keeps its name, which
  * plux errors use as their kind (`this.name = new.target.name`).
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { isCoreBuilt, PLUX_CORE_ROOT } from './fixtures/copy-fixture.js';
+import { CORE_ROOT, ensureCoreBuilt } from './support/core.js';
 
-const DIST = join(PLUX_CORE_ROOT, 'dist');
-const SRC = join(PLUX_CORE_ROOT, 'src');
+const DIST = join(CORE_ROOT, 'dist');
+const SRC = join(CORE_ROOT, 'src');
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
+  ensureCoreBuilt();
 });
 
 describe("@plux/core's dist", () => {

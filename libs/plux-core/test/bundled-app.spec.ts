@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT, ensureCoreBuilt, makeTempDir, removeTempDirs } from './pm-support.js';
+import { CORE_ROOT, ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 const EXPECTED = {
   names: ['hello', 'wave'],
@@ -30,7 +31,7 @@ beforeAll(() => {
   if (!tarball) throw new Error(`npm pack wrote no tarball into ${tarballs}`);
 
   root = join(makeTempDir('plux-bundle-'), 'app');
-  cpSync(join(CORE_ROOT, 'test', 'fixtures', 'bundled-app'), root, { recursive: true });
+  cpSync(join(FIXTURES, 'bundled-app'), root, { recursive: true });
   const manifest = join(root, 'package.json');
   writeFileSync(
     manifest,

@@ -4,17 +4,7 @@
  * listing by emptying the watch list. Each test forges a real cache file (byte lengths fixed, so it parses) and runs
  * the real finder and manager on the tree.
  */
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,13 +16,12 @@ import { CACHE_FILE_NAME } from '../src/runtime/cache.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
 import type { WatchRecord } from '../src/runtime/watch.js';
+import { writeIndexedPackage } from './support/packages.js';
+import { makeTempDir, removeTempDirs, writeFiles } from './support/temp.js';
 
 const NS = 'forgery';
 
-let base: string | undefined;
-afterAll(() => {
-  if (base) rmSync(base, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 const debug: string[] = [];
 beforeEach(() => {
@@ -53,10 +42,7 @@ declare global {
 const RECORD = '(globalThis.__forgeryImports ??= []).push(import.meta.url);';
 
 /** A module that records its import and exports something that is not a plugin (the import is what matters). */
-function writeModule(file: string): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, `${RECORD}\nexport const entry = 42;\n`);
-}
+const NOT_A_PLUGIN = `${RECORD}\nexport const entry = 42;\n`;
 
 interface Tree {
   root: string;
@@ -69,8 +55,7 @@ interface Tree {
 
 /** A root with one plugin package, an outside folder that must never be imported from, and a warm cache. */
 function makeTree(): Tree {
-  base ??= realpathSync(mkdtempSync(join(tmpdir(), 'plux-forgery-')));
-  const dir = mkdtempSync(join(base, 't-'));
+  const dir = makeTempDir('plux-forgery-');
   const root = join(dir, 'root');
   const pkg = join(root, 'node_modules', 'x-plugins');
   const outside = join(dir, 'outside');
@@ -78,18 +63,15 @@ function makeTree(): Tree {
     join(mkdirp(root), 'package.json'),
     JSON.stringify({ name: 'forgery-root', version: '1.0.0' }),
   );
-  writeModule(join(pkg, 'dist', 'x.js'));
-  writeFileSync(
-    join(pkg, 'package.json'),
-    JSON.stringify({
-      name: 'x-plugins',
-      version: '1.0.0',
-      type: 'module',
-      plux: { formatVersion: 1, plugins: { [NS]: { x: { module: './dist/x.js', export: 'entry' } } } },
-    }),
-  );
+  writeIndexedPackage(pkg, {
+    name: 'x-plugins',
+    namespace: NS,
+    plugin: 'x',
+    module: './dist/x.js',
+    source: NOT_A_PLUGIN,
+  });
   writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{"lockfileVersion":3}');
-  writeModule(join(outside, 'evil.js'));
+  writeFiles(outside, { 'evil.js': NOT_A_PLUGIN });
   writeFileSync(join(outside, 'package.json'), JSON.stringify({ name: 'x-plugins', version: '6.6.6' }));
   const cacheFile = join(root, 'node_modules', '.cache', 'plux', CACHE_FILE_NAME);
   expect(new IndexPluginFinder({ cwd: root, cache: true }).findPlugins(NS).map((ep) => ep.name)).toEqual([
@@ -251,21 +233,8 @@ describe('a cache whose watch list is forged', () => {
       join(mkdirp(join(tree.root, 'libs', 'a')), 'package.json'),
       '{"name":"a","version":"1.0.0"}',
     );
-    const plugin = (dir: string, name: string) => {
-      writeModule(join(dir, 'dist', `${name}.js`));
-      writeFileSync(
-        join(dir, 'package.json'),
-        JSON.stringify({
-          name,
-          version: '1.0.0',
-          type: 'module',
-          plux: {
-            formatVersion: 1,
-            plugins: { [NS]: { [name]: { module: `./dist/${name}.js`, export: 'entry' } } },
-          },
-        }),
-      );
-    };
+    const plugin = (dir: string, name: string) =>
+      writeIndexedPackage(dir, { name, namespace: NS, module: `./dist/${name}.js`, source: NOT_A_PLUGIN });
     // pnpm: a top-level link into the virtual store, and one in its hidden hoisting folder
     const store = (name: string) =>
       mkdirp(join(nm, '.pnpm', `${name.replace('/', '+')}@1.0.0`, 'node_modules', name));

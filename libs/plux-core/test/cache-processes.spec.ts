@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -16,13 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CACHE_FILE_NAME, CACHE_VERSION } from '../src/runtime/cache.js';
 import { statKey } from '../src/runtime/watch.js';
-import {
-  copyFixture,
-  FIXTURES,
-  isCoreBuilt,
-  PLUX_CORE_ROOT,
-  removeFixtures,
-} from './fixtures/copy-fixture.js';
+import { ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { copyFixture } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 const LIST = join(FIXTURES, 'list-plugins.mjs');
 
@@ -59,9 +55,9 @@ function listInFreshProcess(cwd: string, env: Record<string, string> = {}): List
 const cacheFile = (root: string) => join(root, 'node_modules', '.cache', 'plux', CACHE_FILE_NAME);
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
+  ensureCoreBuilt();
 });
-afterAll(removeFixtures);
+afterAll(removeTempDirs);
 
 describe('the on-disk cache, across fresh processes', () => {
   it('is written by a first process and answers a second one, problems and warnings included', () => {

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { copyFixture, makeTempDir, removeTempDirs, runPlux } from './cli-support.js';
+import { runPlux } from './support/cli.js';
+import { copyFixture } from './support/packages.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 afterAll(removeTempDirs);
 

@@ -3,23 +3,20 @@
  * it shadows, an index entry whose module was never built, and a package whose index was never written. Needs
  * the built CLI (`npm run build -w @plux/core`).
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT, copyFixture, linkPackage, removeTempDirs, runPlux } from './cli-support.js';
+import { runPlux } from './support/cli.js';
+import { installCliWorkspace, linkPackage } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 let workspace: string;
 let app: string;
 
 beforeAll(() => {
-  workspace = copyFixture('cli-workspace');
-  cpSync(
-    join(CORE_ROOT, 'test', 'fixtures', 'cli-installed-package'),
-    join(workspace, 'node_modules', 'acme-installed'),
-    { recursive: true },
-  );
+  ({ workspace, app } = installCliWorkspace());
   const services = join(workspace, 'packages', 'services');
   // an entry whose module was never built: skipped when the index is read
   const indexFile = join(services, 'plux.json');
@@ -35,10 +32,7 @@ beforeAll(() => {
     join(unbuilt, 'package.json'),
     `${JSON.stringify({ name: '@acme/unbuilt', version: '0.3.0', type: 'module', plux: './plux.json' }, null, 2)}\n`,
   );
-  linkPackage(workspace, '@acme/ws-services', services);
-  linkPackage(workspace, '@acme/app', join(workspace, 'packages', 'app'));
   linkPackage(workspace, '@acme/unbuilt', unbuilt);
-  app = join(workspace, 'packages', 'app');
 });
 afterAll(removeTempDirs);
 

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PLUX_BIN, removeTempDirs, runPlux, writePackage } from './cli-support.js';
+import { PLUX_BIN, runPlux } from './support/cli.js';
+import { writePackage } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 afterAll(removeTempDirs, 60_000);
 

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { removeTempDirs, runPlux, writePackage, type PluxRun } from './cli-support.js';
+import { type PluxRun, runPlux } from './support/cli.js';
+import { writePackage } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 afterAll(removeTempDirs);
 

@@ -19,7 +19,9 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { makeTempDir, removeTempDirs, runPlux, writePackage } from './cli-support.js';
+import { runPlux } from './support/cli.js';
+import { writePackage } from './support/packages.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 afterAll(removeTempDirs, 60_000);
 

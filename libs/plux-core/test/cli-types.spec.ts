@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT, copyFixture, linkPackage, removeTempDirs, runPlux } from './cli-support.js';
+import { runPlux } from './support/cli.js';
+import { FIXTURES } from './support/core.js';
+import { copyFixture, linkPackage } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 const require = createRequire(import.meta.url);
 const TSC = require.resolve('typescript/bin/tsc');
@@ -29,7 +32,7 @@ function tsc(project: string) {
 beforeAll(() => {
   workspace = copyFixture('typed-workspace');
   const installed = join(workspace, 'node_modules', 'typed-installed');
-  cpSync(join(CORE_ROOT, 'test', 'fixtures', 'typed-installed-package'), installed, { recursive: true });
+  cpSync(join(FIXTURES, 'typed-installed-package'), installed, { recursive: true });
   linkPackage(workspace, '@typed/services', join(workspace, 'packages', 'services'));
   linkPackage(workspace, '@typed/app', join(workspace, 'packages', 'app'));
   // @plux/core's declarations name Node's modules, as they do in any Node project

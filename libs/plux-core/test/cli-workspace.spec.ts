@@ -2,29 +2,21 @@
  * `plux list`, `plux resolve` and `plux show` through the real binary, in an npm workspace with a workspace package
  * and an installed package. Needs the built CLI (`npm run build -w @plux/core`).
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT, copyFixture, linkPackage, removeTempDirs, runPlux } from './cli-support.js';
+import { runPlux } from './support/cli.js';
+import { FIXTURES } from './support/core.js';
+import { installCliWorkspace } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 let workspace: string;
 let app: string;
 
 beforeAll(() => {
-  workspace = copyFixture('cli-workspace');
-  // What `npm install` would have made: the installed package, and links to the workspace packages.
-  cpSync(
-    join(CORE_ROOT, 'test', 'fixtures', 'cli-installed-package'),
-    join(workspace, 'node_modules', 'acme-installed'),
-    {
-      recursive: true,
-    },
-  );
-  linkPackage(workspace, '@acme/ws-services', join(workspace, 'packages', 'services'));
-  linkPackage(workspace, '@acme/app', join(workspace, 'packages', 'app'));
-  app = join(workspace, 'packages', 'app');
+  ({ workspace, app } = installCliWorkspace());
 });
 afterAll(removeTempDirs);
 
@@ -175,8 +167,7 @@ describe('plux resolve', () => {
 });
 
 describe('plux show', () => {
-  const installedIndex = () =>
-    readFileSync(join(CORE_ROOT, 'test', 'fixtures', 'cli-installed-package', 'plux.json'), 'utf8');
+  const installedIndex = () => readFileSync(join(FIXTURES, 'cli-installed-package', 'plux.json'), 'utf8');
 
   it("prints an installed package's index by name", () => {
     const run = runPlux(['show', 'acme-installed'], { cwd: app });

@@ -11,7 +11,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
-import { CORE_ROOT, ensureCoreBuilt, makeTempDir, removeTempDirs } from './pm-support.js';
+import { CORE_ROOT, ensureCoreBuilt } from './support/core.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 afterAll(removeTempDirs);
 afterEach(() => {

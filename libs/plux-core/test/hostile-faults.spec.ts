@@ -9,10 +9,8 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -21,7 +19,6 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 
@@ -32,20 +29,15 @@ import { setLogSink } from '../src/core/log.js';
 import { CACHE_FILE_NAME } from '../src/runtime/cache.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
-import { recordImport, writeSyntheticTree } from './hostile-support.js';
-import { copyBuiltCore, CORE_ROOT, ensureCoreBuilt, removeTempDirs } from './pm-support.js';
+import { copyBuiltCore, ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { recordImport, writeSyntheticTree } from './support/hostile.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
-const WRITER = join(CORE_ROOT, 'test', 'fixtures', 'hostile-cache-writer.mjs');
+const WRITER = join(FIXTURES, 'hostile-cache-writer.mjs');
 /** For the tests that run several Node processes over a big tree: they take 30 s and more on a loaded 2-core machine. */
 const SLOW_TEST_MS = 180_000;
-const created: string[] = [];
 const children: ChildProcess[] = [];
-
-function tempDir(): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-faults-')));
-  created.push(dir);
-  return dir;
-}
+const tempDir = () => makeTempDir('plux-faults-');
 
 beforeAll(ensureCoreBuilt);
 beforeEach(() => {
@@ -55,10 +47,7 @@ afterEach(() => {
   setLogSink();
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
-afterAll(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-  removeTempDirs();
-});
+afterAll(removeTempDirs);
 
 const keysOf = (finder: IndexPluginFinder) =>
   finder.listEntryPoints().map((ep) => `${ep.namespace}:${ep.name}`);

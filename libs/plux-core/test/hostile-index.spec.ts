@@ -1,5 +1,5 @@
 /**
- * Property tests over generated trees of hostile packages (see hostile-support.ts): whatever the packages' indexes
+ * Property tests over generated trees of hostile packages (see support/hostile.ts): whatever the packages' indexes
  * hold, the runtime lists exactly the valid plugins, answers the same through its on-disk cache, throws nothing but
  * plux errors, imports no module outside its package's real root, and leaves every prototype alone.
  */
@@ -17,16 +17,17 @@ import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
 import { MAX_PROBLEMS_PER_INDEX } from '../src/runtime/package-index.js';
+import { copyBuiltCore } from './support/core.js';
 import {
+  type ExpectedPlugin,
   hostileKey,
   MISSING_EXPORT,
   type ModuleKind,
   type PackageSpec,
   treeSpec,
   writeTree,
-  type ExpectedPlugin,
-} from './hostile-support.js';
-import { copyBuiltCore, removeTempDirs } from './pm-support.js';
+} from './support/hostile.js';
+import { removeTempDirs } from './support/temp.js';
 
 // Every tree of this file goes under one folder, removed with one recursive rm at the end: hundreds of small
 // trees removed one by one took longer than a hook's default timeout on a busy CI machine.

@@ -9,21 +9,16 @@
  * source map does. The assertions are about source modules (`runtime/finder.ts`, `build/discover.ts`), whatever
  * chunk they were bundled into.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  copyFixture,
-  FIXTURES,
-  isCoreBuilt,
-  PLUX_CORE_ROOT,
-  removeFixtures,
-} from './fixtures/copy-fixture.js';
+import { CORE_ROOT, ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { copyFixture } from './support/packages.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 /** Packages that must wait until a workspace is listed: @manypkg/get-packages and what it brings. */
 const LAZY_PACKAGES = /@manypkg|tinyglobby|[\\/]yaml[\\/]|[\\/]jju[\\/]/;
@@ -32,8 +27,8 @@ const LAZY_SOURCES = /^(build|cli)\//;
 /** Files of @plux/core that `import('@plux/core')` may load: `index.js`, the runtime chunk, rolldown's helpers. */
 const MAX_FILES = 3;
 
-const DIST = join(realpathSync(PLUX_CORE_ROOT), 'dist');
-const SRC = join(realpathSync(PLUX_CORE_ROOT), 'src');
+const DIST = join(realpathSync(CORE_ROOT), 'dist');
+const SRC = join(realpathSync(CORE_ROOT), 'src');
 
 interface Loads {
   afterImport: string[];
@@ -45,9 +40,9 @@ let stderr: string;
 let logDir: string;
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
+  ensureCoreBuilt();
   const workspace = copyFixture('npm-workspace');
-  logDir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-loads-')));
+  logDir = makeTempDir('plux-loads-');
   const log = join(logDir, 'loads.txt');
   const child = spawnSync(process.execPath, [join(FIXTURES, 'lazy-import-child.mjs'), workspace], {
     encoding: 'utf8',
@@ -57,10 +52,7 @@ beforeAll(() => {
   loads = JSON.parse(child.stdout) as Loads;
   stderr = child.stderr;
 });
-afterAll(() => {
-  removeFixtures();
-  rmSync(logDir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 describe("import('@plux/core')", () => {
   it('loads the built runtime: the manager, the finder and the core contracts', () => {

@@ -10,20 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PluginManager } from '../src/runtime/manager.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
-import { runPlux } from './cli-support.js';
-import type { ListedPlugin } from '../src/cli/commands/list.js';
+import { runPlux } from './support/cli.js';
 import {
   expectedAppLoads,
   install,
   loadWithCore,
   packFixtures,
-  removeTempDirs,
-  type Scan,
   scan,
+  type Scan,
   stageWorkspace,
   versionAt,
   visibleCopies,
-} from './pm-support.js';
+} from './support/pm.js';
+import { removeTempDirs } from './support/temp.js';
+import type { ListedPlugin } from '../src/cli/commands/list.js';
 
 let root: string;
 let installMs: number;

@@ -12,19 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedPlugin } from '../src/cli/commands/list.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
-import { runPlux } from './cli-support.js';
+import { runPlux } from './support/cli.js';
 import {
   expectedAppLoads,
   install,
   loadWithCore,
   packFixtures,
-  removeTempDirs,
-  type Scan,
   scan,
+  type Scan,
   stageWorkspace,
   versionAt,
   visibleCopies,
-} from './pm-support.js';
+} from './support/pm.js';
+import { removeTempDirs } from './support/temp.js';
 
 let root: string;
 let first: Scan;

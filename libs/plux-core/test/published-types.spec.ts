@@ -24,7 +24,8 @@ import { join, relative } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CORE_ROOT, ensureCoreBuilt, makeTempDir, removeTempDirs } from './pm-support.js';
+import { CORE_ROOT, ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 /** The TypeScript releases users have: 5.9 (the last JavaScript compiler), 6.0 (Nx 23's preset), 7.0 (native). */
 const TYPESCRIPT = { '5.9': '5.9.3', '6.0': '6.0.3', '7.0': '7.0.2' } as const;
@@ -38,7 +39,7 @@ const MODES = {
 } as const;
 type Mode = keyof typeof MODES;
 
-const FIXTURE = join(CORE_ROOT, 'test', 'fixtures', 'published-types');
+const FIXTURE = join(FIXTURES, 'published-types');
 
 let root: string;
 

@@ -3,7 +3,6 @@
  * one module of the plugin, and a broken plugin fails alone. Fixture plugin modules push their URL to
  * `globalThis.__pluxImports` when imported, and import the built `@plux/core` (a second copy of the core).
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -13,8 +12,10 @@ import { PluginException } from '../src/core/errors.js';
 import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { PluginManager } from '../src/runtime/manager.js';
-import { breakWorkspace } from './fixtures/break-workspace.js';
-import { copyFixture, isCoreBuilt, PLUX_CORE_ROOT, removeFixtures } from './fixtures/copy-fixture.js';
+import { breakWorkspace } from './support/break-workspace.js';
+import { ensureCoreBuilt } from './support/core.js';
+import { copyFixture } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 declare global {
   var __pluxImports: string[] | undefined;
@@ -25,14 +26,14 @@ const imported = (root: string) =>
   (globalThis.__pluxImports ?? []).map((url) => url.slice(pathToFileURL(root).href.length + 1));
 
 beforeAll(() => {
-  if (!isCoreBuilt()) execFileSync('npm', ['run', 'build'], { cwd: PLUX_CORE_ROOT });
+  ensureCoreBuilt();
 });
 beforeEach(() => {
   globalThis.__pluxImports = [];
   setLogSink(() => {});
 });
 afterEach(() => setLogSink());
-afterAll(removeFixtures);
+afterAll(removeTempDirs);
 
 function managerFor(root: string, namespace: string) {
   return new PluginManager(namespace, { finder: new IndexPluginFinder({ cwd: root, cache: false }) });

@@ -7,7 +7,8 @@ import type { EntryPoint } from '../src/core/entry-point.js';
 import { setLogSink } from '../src/core/log.js';
 import { IndexPluginFinder } from '../src/runtime/finder.js';
 import { resolveDistribution } from '../src/runtime/metadata.js';
-import { copyFixture, removeFixtures } from './fixtures/copy-fixture.js';
+import { copyFixture } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
 let warnings: string[];
 beforeEach(() => {
@@ -17,7 +18,7 @@ beforeEach(() => {
   });
 });
 afterEach(() => setLogSink());
-afterAll(removeFixtures);
+afterAll(removeTempDirs);
 
 /** `namespace:name → where it comes from`, relative to the fixture root. */
 function summary(entryPoints: EntryPoint[], root: string) {

@@ -4,14 +4,14 @@
  * peak RSS is what a host pays. How fast this is belongs to the benchmark (tools/bench), not to a test.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { writeSyntheticTree } from './hostile-support.js';
-import { CORE_ROOT, ensureCoreBuilt } from './pm-support.js';
+import { ensureCoreBuilt, FIXTURES } from './support/core.js';
+import { writeSyntheticTree } from './support/hostile.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 /** A generous bound: a bare Node process is ~45 MB; the point is that memory does not grow with the tree. */
 const MAX_RSS_MB = 300;
@@ -21,10 +21,10 @@ let keys: string[];
 
 beforeAll(() => {
   ensureCoreBuilt();
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-scale-')));
+  root = makeTempDir('plux-scale-');
   keys = writeSyntheticTree(root, { installed: 10_000, pluginEvery: 10, workspace: 200 });
 }, 120_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(removeTempDirs);
 
 interface Measure {
   count: number;
@@ -38,7 +38,7 @@ interface Measure {
 function measure(env: Record<string, string> = {}): Measure {
   const run = spawnSync(
     process.execPath,
-    [join(CORE_ROOT, 'test', 'fixtures', 'scale-measure.mjs'), join(root, 'libs', 'w7'), 'installed'],
+    [join(FIXTURES, 'scale-measure.mjs'), join(root, 'libs', 'w7'), 'installed'],
     {
       encoding: 'utf8',
       env: { ...process.env, PLUX_LOG: 'warn', PLUX_NO_CACHE: '', NODE_OPTIONS: '', ...env },

@@ -4,16 +4,16 @@
  * runtime in a child process with a time limit, so that a regression hangs or kills the child, not the test runner.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CACHE_FILE_NAME } from '../src/runtime/cache.js';
-import { copyBuiltCore, CORE_ROOT, removeTempDirs } from './pm-support.js';
+import { copyBuiltCore, FIXTURES } from './support/core.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
-const CHILD = join(CORE_ROOT, 'test', 'fixtures', 'special-files-child.mjs');
+const CHILD = join(FIXTURES, 'special-files-child.mjs');
 /** Long enough for a loaded machine, short enough that a hang fails the test instead of the run. */
 const CHILD_TIMEOUT_MS = 60_000;
 const NS = 'special';
@@ -28,12 +28,9 @@ let base: string;
 let core: string;
 beforeAll(() => {
   core = copyBuiltCore();
-  base = realpathSync(mkdtempSync(join(tmpdir(), 'plux-special-')));
+  base = makeTempDir('plux-special-');
 });
-afterAll(() => {
-  rmSync(base, { recursive: true, force: true });
-  removeTempDirs();
-}, 60_000);
+afterAll(removeTempDirs, 60_000);
 
 /** Runs the child on `cwd`; fails (instead of hanging) when it does not finish in time. */
 function runChild(cwd: string, cache: 'on' | 'off'): ChildAnswer {

@@ -11,9 +11,11 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RACY_WINDOW_MS } from '../src/runtime/watch.js';
-import { copyBuiltCore, CORE_ROOT, removeTempDirs } from './pm-support.js';
+import { copyBuiltCore, FIXTURES } from './support/core.js';
+import { writeIndexedPackage } from './support/packages.js';
+import { removeTempDirs } from './support/temp.js';
 
-const CHILD = join(CORE_ROOT, 'test', 'fixtures', 'special-files-child.mjs');
+const CHILD = join(FIXTURES, 'special-files-child.mjs');
 const NS = 'locked';
 const NOBODY = 65_534;
 const isRoot = process.getuid?.() === 0;
@@ -64,28 +66,14 @@ describe.skipIf(isRoot && !hasSetpriv)('folders that cannot be searched or liste
     mkdirSync(join(nm, '@plux'), { recursive: true });
     symlinkSync(core, join(nm, '@plux', 'core'), 'dir');
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'eacces-root', version: '1.0.0' }));
-    const plugin = (name: string) => {
-      const dir = join(nm, ...name.split('/'));
-      mkdirSync(join(dir, 'dist'), { recursive: true });
-      writeFileSync(
-        join(dir, 'dist', 'index.js'),
-        `import { plugin } from '@plux/core';\nexport const entry = plugin({ namespace: '${NS}', ` +
+    const plugin = (name: string) =>
+      writeIndexedPackage(join(nm, ...name.split('/')), {
+        name,
+        namespace: NS,
+        source:
+          `import { plugin } from '@plux/core';\nexport const entry = plugin({ namespace: '${NS}', ` +
           `name: '${name}', load: () => 'loaded' }, () => {});\n`,
-      );
-      writeFileSync(
-        join(dir, 'package.json'),
-        JSON.stringify({
-          name,
-          version: '1.0.0',
-          type: 'module',
-          plux: {
-            formatVersion: 1,
-            plugins: { [NS]: { [name]: { module: './dist/index.js', export: 'entry' } } },
-          },
-        }),
-      );
-      return dir;
-    };
+      });
     plugin('open');
     const lockedDist = join(plugin('locked-dist'), 'dist');
     const lockedScope = dirname(plugin('@locked/inside'));

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { copyFixture, removeTempDirs, writePackage } from '../../test/cli-support.js';
+import { copyFixture, writePackage } from '../../test/support/packages.js';
+import { removeTempDirs } from '../../test/support/temp.js';
 import { discoverPlugins } from './discover.js';
 import { DiscoveryError } from './errors.js';
 

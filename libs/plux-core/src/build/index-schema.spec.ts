@@ -5,7 +5,9 @@ import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { removeTempDirs, runPlux, writePackage } from '../../test/cli-support.js';
+import { runPlux } from '../../test/support/cli.js';
+import { writePackage } from '../../test/support/packages.js';
+import { removeTempDirs } from '../../test/support/temp.js';
 import { parseIndex, serializeIndex, type IndexedPlugin } from '../core/plux-index.js';
 import { loadIndexSchema, validateIndexSchema } from './index-schema.js';
 import { runDiscover } from './run-discover.js';

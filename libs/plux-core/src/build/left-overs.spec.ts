@@ -2,7 +2,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { removeTempDirs, writePackage } from '../../test/cli-support.js';
+import { writePackage } from '../../test/support/packages.js';
+import { removeTempDirs } from '../../test/support/temp.js';
 import { discoverPlugins } from './discover.js';
 import { createLeftOverCheck, parseJsonc } from './left-overs.js';
 import { listModules } from './scan.js';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { removeTempDirs, writePackage } from '../../test/cli-support.js';
+import { writePackage } from '../../test/support/packages.js';
+import { removeTempDirs } from '../../test/support/temp.js';
 import { DiscoveryError } from './errors.js';
 import { runDiscover } from './run-discover.js';
 

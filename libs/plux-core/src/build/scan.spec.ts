@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { makeTempDir, removeTempDirs } from '../../test/cli-support.js';
+import { makeTempDir, removeTempDirs } from '../../test/support/temp.js';
 import { DiscoveryError } from './errors.js';
 import { listModules } from './scan.js';
 

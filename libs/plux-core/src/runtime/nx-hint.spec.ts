@@ -3,13 +3,13 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { copyFixture, removeFixtures } from '../../test/fixtures/copy-fixture.js';
-import { makeTempDir, removeTempDirs } from '../../test/cli-support.js';
+import { copyFixture } from '../../test/support/packages.js';
+import { makeTempDir, removeTempDirs } from '../../test/support/temp.js';
 import { IndexPluginFinder } from './finder.js';
 import { nxDiscoverCommand } from './nx-hint.js';
 
 afterAll(() => {
-  removeFixtures();
+  removeTempDirs();
   removeTempDirs();
 });
 

@@ -18,8 +18,10 @@ import {
   type EntryPoint,
   type FunctionPlugin,
 } from '../../src/index.js';
-import { StaticPluginFinder } from './doubles.js';
-import { CORE_DIST_PATH, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+import { CORE_DIST_PATH } from '../support/core.js';
+import { StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 const NS = 'test.brands';
 
@@ -35,7 +37,6 @@ beforeAll(async () => {
   other = (await import(pathToFileURL(CORE_DIST_PATH).href)) as typeof core;
   // a package whose plugins were built against the other copy
   root = writePackage(
-    { name: '@plux-port/other-copy', version: '2.0.0', type: 'module' },
     {
       'plugins.js': [
         `import { Plugin, PluginSpec, plugin } from ${JSON.stringify(pathToFileURL(CORE_DIST_PATH).href)};`,
@@ -54,6 +55,7 @@ beforeAll(async () => {
         `}`,
       ].join('\n'),
     },
+    { name: '@plux-port/other-copy', version: '2.0.0', type: 'module' },
   );
 });
 afterAll(removeTempDirs);

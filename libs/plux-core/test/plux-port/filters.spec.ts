@@ -1,25 +1,24 @@
 /**
- * Disabling plugins before they are created: `globalPluginFilter`, a manager's own `filters` (which replace the
- * default), and the `PLUX_DISABLED` environment variable.
+ * Disabling plugins before they are created, where the plugins come from a real package through entry points: a
+ * filter handed the entry point, a `value` exclusion (plux's test_disable_value in tests/test_manager.py, where the
+ * value names the factory's Python module; here it is the entry point's `<package>:<module>#<export>`, and a spec
+ * a finder hands over directly has none), and a `PLUX_DISABLED` rule that keeps a module from being imported. The
+ * cases on test doubles are beside the manager, in src/runtime/manager.filters.spec.ts and manager.spec.ts.
  */
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  createMatchingPluginFilter,
   globalPluginFilter,
   PluginDisabled,
   PluginManager,
-  PluginSpec,
+  type PluginSpec,
   type EntryPoint,
 } from '../../src/index.js';
-import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
-import { CORE_SRC_URL, DOUBLES_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { DOUBLES_URL, StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 const NS = 'test.filters';
-
-function countedFinder(...names: string[]) {
-  const factory = vi.fn(() => new GoodPlugin());
-  return { finder: new StaticPluginFinder(names.map((n) => new PluginSpec(NS, n, factory))), factory };
-}
 
 afterEach(() => {
   globalPluginFilter.exclusions.length = 0;
@@ -28,50 +27,8 @@ afterEach(() => {
 afterAll(removeTempDirs);
 
 describe('plugin filters', () => {
-  it('a filtered plugin is disabled before its factory runs, with plux’s reason', async () => {
-    const { finder, factory } = countedFinder('filtered');
-    const listener = createMockListener();
-    globalPluginFilter.addExclusion({ name: 'filtered' });
-    const manager = new PluginManager(NS, { finder, listeners: listener });
-
-    const error = await manager.load('filtered').catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(PluginDisabled);
-    expect((error as PluginDisabled).reason).toBe(
-      'A plugin filter disabled this plugin before it was initialized',
-    );
-    expect(factory).not.toHaveBeenCalled();
-    expect(listener.onInitAfter).not.toHaveBeenCalled();
-    expect(manager.getContainer('filtered').isDisabled).toBe(true);
-    expect(manager.listNames()).toEqual(['filtered']); // still listed
-  });
-
-  it('a namespace and a name in one exclusion must both match', async () => {
-    const { finder } = countedFinder('alpha', 'beta');
-    globalPluginFilter.addExclusion({ namespace: NS, name: 'alpha' });
-    globalPluginFilter.addExclusion({ namespace: 'other.ns', name: 'beta' });
-    const manager = new PluginManager(NS, { finder });
-
-    await manager.loadAll();
-    expect(manager.isLoaded('alpha')).toBe(false);
-    expect(manager.isLoaded('beta')).toBe(true);
-  });
-
-  it('a manager’s own filters replace globalPluginFilter', async () => {
-    const { finder } = countedFinder('global-excluded', 'own-excluded');
-    globalPluginFilter.addExclusion({ name: 'global-excluded' });
-    const own = createMatchingPluginFilter();
-    own.addExclusion({ name: 'own-*' });
-    const manager = new PluginManager(NS, { finder, filters: [own] });
-
-    await manager.loadAll();
-    expect(manager.isLoaded('global-excluded')).toBe(true);
-    expect(manager.isLoaded('own-excluded')).toBe(false);
-  });
-
   it('a plain function is a filter, and it is handed the entry point of a plugin that has one', async () => {
     const root = writePackage(
-      { name: '@plux-port/filtered', version: '1.0.0', type: 'module' },
       {
         'plugins.js': [
           `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -80,6 +37,7 @@ describe('plugin filters', () => {
           `export const dropped = new PluginSpec(${JSON.stringify(NS)}, 'dropped', GoodPlugin);`,
         ].join('\n'),
       },
+      { name: '@plux-port/filtered', version: '1.0.0', type: 'module' },
     );
     const seen: string[] = [];
     const filter = vi.fn((target: PluginSpec | EntryPoint) => {
@@ -105,45 +63,9 @@ describe('plugin filters', () => {
 });
 
 describe('PLUX_DISABLED', () => {
-  it('disables "ns:name" and "ns:*" rules with a reason that names the rule; the plugins stay listed', async () => {
-    vi.stubEnv('PLUX_DISABLED', `${NS}:one, other.ns:*`);
-    const { finder, factory } = countedFinder('one', 'two');
-    const other = new PluginManager('other.ns', {
-      finder: new StaticPluginFinder([new PluginSpec('other.ns', 'anything', GoodPlugin)]),
-    });
-    const manager = new PluginManager(NS, { finder });
-
-    const one = await manager.load('one').catch((e: unknown) => e);
-    expect(one).toBeInstanceOf(PluginDisabled);
-    expect((one as PluginDisabled).reason).toContain(`${NS}:one`);
-    expect((one as PluginDisabled).reason).toContain('PLUX_DISABLED');
-    await expect(manager.load('two')).resolves.toBeInstanceOf(GoodPlugin);
-    expect(factory).toHaveBeenCalledTimes(1); // only "two" was created
-
-    const anything = await other.load('anything').catch((e: unknown) => e);
-    expect(anything).toBeInstanceOf(PluginDisabled);
-    expect((anything as PluginDisabled).reason).toContain('other.ns:*');
-
-    expect(manager.listNames()).toEqual(['one', 'two']);
-    expect(other.listNames()).toEqual(['anything']);
-    await expect(manager.load('one')).rejects.toBeInstanceOf(PluginDisabled); // every later load too
-  });
-
-  it('a rule that is not a valid glob is ignored and the other rules still apply', async () => {
-    vi.stubEnv('PLUX_DISABLED', `[z-a], ${NS}:one`);
-    const { finder } = countedFinder('one', 'two');
-    const manager = new PluginManager(NS, { finder });
-
-    await expect(manager.load('two')).resolves.toBeInstanceOf(GoodPlugin);
-    const one = await manager.load('one').catch((e: unknown) => e);
-    expect(one).toBeInstanceOf(PluginDisabled);
-    expect((one as PluginDisabled).reason).toBe(`PLUX_DISABLED rule "${NS}:one" matched`);
-  });
-
   it('name globs match too, and a disabled plugin’s module is never imported', async () => {
     const marker = `plux-disabled-${Date.now()}`;
     const root = writePackage(
-      { name: '@plux-port/disabled', version: '1.0.0', type: 'module' },
       {
         'legacy.js': [
           `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -152,6 +74,7 @@ describe('PLUX_DISABLED', () => {
           `export const legacy = new PluginSpec(${JSON.stringify(NS)}, 'legacy-s3', GoodPlugin);`,
         ].join('\n'),
       },
+      { name: '@plux-port/disabled', version: '1.0.0', type: 'module' },
     );
     vi.stubEnv('PLUX_DISABLED', `${NS}:legacy-*`);
     const manager = new PluginManager(NS, {
@@ -164,5 +87,62 @@ describe('PLUX_DISABLED', () => {
     expect(error).toBeInstanceOf(PluginDisabled);
     expect((error as PluginDisabled).reason).toContain(`${NS}:legacy-*`);
     expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
+  });
+});
+
+describe('globalPluginFilter value exclusions (plux TestGlobalPluginFilter)', () => {
+  it('an exclusion by value glob disables the plugins of that package (test_disable_value)', async () => {
+    // plux matches "tests.test_manager:*" (the Python module of the factory). Here `value` is the entry point's
+    // "<package>:<module>#<export>", so the plugins come from a real package through entry points.
+    const root = writePackage(
+      {
+        'plugins.js': [
+          `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
+          `import { GoodPlugin } from ${JSON.stringify(DOUBLES_URL)};`,
+          `export const shouldload = new PluginSpec(${JSON.stringify(NS)}, 'shouldload', GoodPlugin);`,
+          `export const shouldalsoload = new PluginSpec(${JSON.stringify(NS)}, 'shouldalsoload', GoodPlugin);`,
+        ].join('\n'),
+      },
+      { name: '@plux-port/dummy-plugins', version: '1.0.0', type: 'module' },
+    );
+    const finder = new StaticPluginFinder([
+      entryPointOf(root, { namespace: NS, name: 'shouldload', module: './plugins.js', export: 'shouldload' }),
+      entryPointOf(root, {
+        namespace: NS,
+        name: 'shouldalsoload',
+        module: './plugins.js',
+        export: 'shouldalsoload',
+      }),
+    ]);
+    const manager = new PluginManager(NS, { finder });
+
+    globalPluginFilter.addExclusion({ value: '@plux-port/dummy-plugins:*' });
+
+    await manager.loadAll();
+    expect(manager.isLoaded('shouldload')).toBe(false);
+    expect(manager.isLoaded('shouldalsoload')).toBe(false);
+    await expect(manager.load('shouldload')).rejects.toBeInstanceOf(PluginDisabled);
+  });
+
+  it('an exclusion by value glob of another package disables nothing', async () => {
+    const root = writePackage(
+      {
+        'plugins.js': [
+          `import { PluginSpec } from ${JSON.stringify(CORE_SRC_URL)};`,
+          `import { GoodPlugin } from ${JSON.stringify(DOUBLES_URL)};`,
+          `export const shouldload = new PluginSpec(${JSON.stringify(NS)}, 'shouldload', GoodPlugin);`,
+        ].join('\n'),
+      },
+      { name: '@plux-port/dummy-plugins', version: '1.0.0', type: 'module' },
+    );
+    const finder = new StaticPluginFinder([
+      entryPointOf(root, { namespace: NS, name: 'shouldload', module: './plugins.js', export: 'shouldload' }),
+    ]);
+    const manager = new PluginManager(NS, { finder });
+
+    globalPluginFilter.addExclusion({ value: '@plux-port/other:*' });
+
+    await manager.loadAll();
+    expect(manager.isLoaded('shouldload')).toBe(true);
   });
 });

@@ -11,19 +11,21 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { PluginManager, resolveDistribution, type EntryPoint } from '../../src/index.js';
-import { StaticPluginFinder } from './doubles.js';
-import {
-  CORE_SRC_URL,
-  DOUBLES_URL,
-  entryPointOf,
-  removeTempDirs,
-  writeFiles,
-  writePackage,
-} from './fixture-package.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { DOUBLES_URL, StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs, writeFiles } from '../support/temp.js';
 
 const NS = 'test.metadata';
 
-const FAKE_DIST = { name: '@plux-port/fake-dist', version: '3.1.4', license: 'MIT', type: 'module' };
+// `main: undefined`: writePackage's default `main` is left out, so the package.json is exactly this
+const FAKE_DIST = {
+  name: '@plux-port/fake-dist',
+  version: '3.1.4',
+  license: 'MIT',
+  type: 'module',
+  main: undefined,
+};
 
 /** A module that exports one plugin spec, `fixture`, named `name`. */
 function specModule(name: string): string {
@@ -39,7 +41,7 @@ afterAll(removeTempDirs);
 
 describe('resolveDistribution (plux test_metadata.py)', () => {
   it('resolves the package of a plugin spec (test_resolve_distribution_information)', async () => {
-    const root = writePackage(FAKE_DIST, { 'dist/index.js': specModule('bar') });
+    const root = writePackage({ 'dist/index.js': specModule('bar') }, FAKE_DIST);
     const module = path.join(root, 'dist/index.js');
     // an entry point as the index finder builds it: with the distribution of its module
     const entryPoint: EntryPoint = {
@@ -59,7 +61,7 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
   });
 
   it('resolves the package of a module file, by path and by file URL', () => {
-    const root = writePackage(FAKE_DIST, { 'dist/index.js': 'export {};' });
+    const root = writePackage({ 'dist/index.js': 'export {};' }, FAKE_DIST);
     const module = path.join(root, 'dist/index.js');
 
     const byPath = resolveDistribution(module);
@@ -74,10 +76,13 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
   });
 
   it('takes the nearest package.json that names a package, not a nested {"type"} marker', () => {
-    const root = writePackage(FAKE_DIST, {
-      'dist/package.json': { type: 'module' },
-      'dist/sub/deep.js': 'export {};',
-    });
+    const root = writePackage(
+      {
+        'dist/package.json': { type: 'module' },
+        'dist/sub/deep.js': 'export {};',
+      },
+      FAKE_DIST,
+    );
 
     const dist = resolveDistribution(path.join(root, 'dist/sub/deep.js'));
 
@@ -87,11 +92,11 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
 
   it('a package installed in node_modules is not a workspace package', () => {
     const root = writePackage(
-      { name: 'host', version: '1.0.0' },
       {
         'node_modules/@plux-port/installed/package.json': { ...FAKE_DIST, name: '@plux-port/installed' },
         'node_modules/@plux-port/installed/index.js': 'export {};',
       },
+      { name: 'host', version: '1.0.0' },
     );
 
     const dist = resolveDistribution(path.join(root, 'node_modules/@plux-port/installed/index.js'));
@@ -102,13 +107,13 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
   });
 
   it('a package without a version is version 0.0.0', () => {
-    const root = writePackage({ name: 'unversioned' }, { 'index.js': 'export {};' });
+    const root = writePackage({ 'index.js': 'export {};' }, { name: 'unversioned', version: undefined });
 
     expect(resolveDistribution(path.join(root, 'index.js'))?.version).toBe('0.0.0');
   });
 
   it('a file outside any package has no distribution', () => {
-    const root = writePackage(FAKE_DIST, {});
+    const root = writePackage({}, FAKE_DIST);
     fs.rmSync(path.join(root, 'package.json'));
     writeFiles(root, { 'loose.js': 'export {};' });
 
@@ -118,7 +123,6 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
   it('the default finder gives each container the distribution of its workspace package', async () => {
     vi.stubEnv('PLUX_NO_CACHE', '1');
     const root = writePackage(
-      { name: 'metadata-workspace', private: true, workspaces: ['packages/*'] },
       {
         // an npm workspace as `npm install` leaves it (@manypkg/get-packages tells npm by its lock file)
         'package-lock.json': { name: 'metadata-workspace', lockfileVersion: 3, requires: true, packages: {} },
@@ -129,6 +133,7 @@ describe('resolveDistribution (plux test_metadata.py)', () => {
         },
         'packages/fake-dist/dist/index.js': specModule('bar'),
       },
+      { name: 'metadata-workspace', private: true, workspaces: ['packages/*'] },
     );
     const manager = new PluginManager(NS, { cwd: root });
 

@@ -1,6 +1,7 @@
 /**
- * The parts of plux's public API beyond its own tests: `CompositePluginLifecycleListener.add_listener`, the public
- * `PluginSpecResolver` (plux ≥ 1.4) and where it is injected, and `__version__`.
+ * The parts of plux's public API beyond its own tests that need real packages: where the public
+ * `PluginSpecResolver` (plux ≥ 1.4) is injected, and `__version__`. `CompositePluginLifecycleListener.add_listener`
+ * and the resolver itself are specified beside them, in src/core/listener.spec.ts and src/core/plugin.resolver.spec.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,90 +9,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { discoverPlugins } from '../../src/build/index.js';
 import {
-  CompositePluginLifecycleListener,
   Plugin,
-  PluginException,
   PluginManager,
   PluginSpec,
   PluginSpecResolver,
-  plugin,
   version,
   type PluginSpecResolveContext,
 } from '../../src/index.js';
-import { createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
-import { CORE_SRC_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
-import { SimplePlugin } from './sample-plugins.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 afterAll(removeTempDirs);
-
-const NS = 'test.parity';
-
-describe('CompositePluginLifecycleListener.addListener (plux add_listener)', () => {
-  it('a listener added after construction receives the hooks fired from then on, after the others', async () => {
-    const calls: string[] = [];
-    const first = { onInitAfter: () => void calls.push('first') };
-    const composite = new CompositePluginLifecycleListener([first]);
-    const manager = new PluginManager(NS, {
-      finder: new StaticPluginFinder([
-        new PluginSpec(NS, 'one', GoodPlugin),
-        new PluginSpec(NS, 'two', GoodPlugin),
-      ]),
-      listeners: composite,
-    });
-    await manager.load('one');
-    const added = createMockListener();
-    composite.addListener(added);
-    composite.addListener({ onInitAfter: () => void calls.push('last') });
-    await manager.load('two');
-
-    expect(composite.listeners).toHaveLength(3);
-    expect(calls).toEqual(['first', 'first', 'last']);
-    expect(added.onInitAfter).toHaveBeenCalledTimes(1);
-    expect(added.onLoadAfter).toHaveBeenCalledTimes(1);
-  });
-});
-
-describe('PluginSpecResolver (plux core.plugin.PluginSpecResolver)', () => {
-  const resolver = new PluginSpecResolver();
-
-  it('takes a spec as it is, a Plugin class as a spec of the class, a plugin() function as its spec', () => {
-    const spec = new PluginSpec(NS, 'as-is', GoodPlugin);
-    expect(resolver.resolve(spec)).toBe(spec);
-
-    const fromClass = resolver.resolve(SimplePlugin);
-    expect([fromClass.namespace, fromClass.name, fromClass.factory]).toEqual([
-      'namespace_2',
-      'simple',
-      SimplePlugin,
-    ]);
-
-    const hello = plugin({ namespace: NS }, function hello() {
-      return 'hi';
-    });
-    expect(resolver.resolve(hello)).toBe(hello.pluginSpec);
-  });
-
-  it('raises for anything else, naming the source (plux raises ValueError)', () => {
-    expect(() => resolver.resolve(42, { source: './dist/x.js#answer' })).toThrow(PluginException);
-    expect(() => resolver.resolve({}, { source: './dist/x.js#obj' })).toThrow(
-      /\.\/dist\/x\.js#obj: cannot resolve an object \(Object\) to a plugin/,
-    );
-    abstract class AbstractBase extends Plugin {
-      static override namespace = NS;
-    }
-    expect(() => resolver.resolve(AbstractBase)).toThrow(/needs both static namespace and static pluginName/);
-  });
-
-  it('names an inline arrow after the fallback name, and its plugin carries that name', async () => {
-    const arrow = plugin({ namespace: NS }, () => 'arrow');
-    const spec = resolver.resolve(arrow, { fallbackName: 'exported' });
-    expect(spec.name).toBe('exported');
-    const created = (await (spec.factory as unknown as () => Promise<{ name: string }>)()) as {
-      name: string;
-    };
-    expect(created.name).toBe('exported');
-  });
-});
 
 /** A host's own plugin shape: a plain object `{ route, handle }`, made a plugin by the host's resolver. */
 class RoutePlugin extends Plugin {
@@ -112,7 +42,6 @@ class RouteResolver extends PluginSpecResolver {
 
 describe('an injected PluginSpecResolver', () => {
   const root = writePackage(
-    { name: '@parity/routes', version: '1.0.0', type: 'module', main: './dist/index.js' },
     {
       'dist/index.js': [
         `import { PluginSpec, Plugin } from ${JSON.stringify(CORE_SRC_URL)};`,
@@ -121,6 +50,7 @@ describe('an injected PluginSpecResolver', () => {
         `export { Version };`,
       ].join('\n'),
     },
+    { name: '@parity/routes', version: '1.0.0', type: 'module', main: './dist/index.js' },
   );
 
   it("lets a manager accept the host's own plugin shape from an entry point (plux's spec_resolver)", async () => {

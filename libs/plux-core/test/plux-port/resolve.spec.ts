@@ -4,8 +4,10 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginException, PluginManager, type EntryPoint } from '../../src/index.js';
-import { captureLog, createMockListener, StaticPluginFinder } from './doubles.js';
-import { CORE_SRC_URL, DOUBLES_URL, entryPointOf, removeTempDirs, writePackage } from './fixture-package.js';
+import { CORE_SRC_URL } from '../support/core.js';
+import { captureLog, createMockListener, DOUBLES_URL, StaticPluginFinder } from '../support/doubles.js';
+import { entryPointOf, writePackage } from '../support/packages.js';
+import { removeTempDirs } from '../support/temp.js';
 
 const NS = 'test.resolve';
 
@@ -38,11 +40,11 @@ describe('PluginManager resolving entry points', () => {
   it('lists without importing, and load imports only the module of that plugin', async () => {
     const id = `listing-${Date.now()}`;
     const root = writePackage(
-      { name: '@plux-port/lazy', version: '1.0.0', type: 'module' },
       {
         'a.js': pluginModule(`${id}/a`, { a: { namespace: NS, name: 'a' } }),
         'b.js': pluginModule(`${id}/b`, { b: { namespace: NS, name: 'b' } }),
       },
+      { name: '@plux-port/lazy', version: '1.0.0', type: 'module' },
     );
     const entryPoints = [
       entryPointOf(root, { namespace: NS, name: 'a', module: './a.js', export: 'a' }),
@@ -71,8 +73,8 @@ describe('PluginManager resolving entry points', () => {
     ['namespace', { namespace: 'other.namespace', name: 'mismatch' }],
   ])('a spec whose %s differs from its entry point is a resolve error', async (_what, exported) => {
     const root = writePackage(
-      { name: '@plux-port/mismatch', version: '1.0.0', type: 'module' },
       { 'plugins.js': pluginModule('mismatch', { exported }) },
+      { name: '@plux-port/mismatch', version: '1.0.0', type: 'module' },
     );
     const entryPoint = entryPointOf(root, {
       namespace: NS,
@@ -102,8 +104,8 @@ describe('PluginManager resolving entry points', () => {
 
   it('a module that does not exist is a resolve error, and the other plugins still load', async () => {
     const root = writePackage(
-      { name: '@plux-port/missing', version: '1.0.0', type: 'module' },
       { 'good.js': pluginModule('missing/good', { good: { namespace: NS, name: 'good' } }) },
+      { name: '@plux-port/missing', version: '1.0.0', type: 'module' },
     );
     const missing: EntryPoint = entryPointOf(root, {
       namespace: NS,
@@ -132,8 +134,8 @@ describe('PluginManager resolving entry points', () => {
 
   it('a PluginException thrown by onResolveAfter is a resolve error, reported to onResolveException', async () => {
     const root = writePackage(
-      { name: '@plux-port/refused', version: '1.0.0', type: 'module' },
       { 'plugins.js': pluginModule('refused', { refused: { namespace: NS, name: 'refused' } }) },
+      { name: '@plux-port/refused', version: '1.0.0', type: 'module' },
     );
     const entryPoint = entryPointOf(root, {
       namespace: NS,
@@ -164,8 +166,8 @@ describe('PluginManager resolving entry points', () => {
 
   it('an export that does not exist is a resolve error naming the export', async () => {
     const root = writePackage(
-      { name: '@plux-port/no-export', version: '1.0.0', type: 'module' },
       { 'plugins.js': pluginModule('no-export', {}) },
+      { name: '@plux-port/no-export', version: '1.0.0', type: 'module' },
     );
     const manager = new PluginManager(NS, {
       finder: new StaticPluginFinder([
@@ -181,8 +183,8 @@ describe('PluginManager resolving entry points', () => {
 
   it('an export that is not a plugin is a resolve error', async () => {
     const root = writePackage(
-      { name: '@plux-port/not-a-plugin', version: '1.0.0', type: 'module' },
       { 'plugins.js': 'export const someMember = "this string should not be interpreted as a plugin";' },
+      { name: '@plux-port/not-a-plugin', version: '1.0.0', type: 'module' },
     );
     const manager = new PluginManager(NS, {
       finder: new StaticPluginFinder([
@@ -202,13 +204,13 @@ describe('PluginManager resolving entry points', () => {
 
   it('listPluginSpecs resolves every plugin of the namespace', async () => {
     const root = writePackage(
-      { name: '@plux-port/specs', version: '1.0.0', type: 'module' },
       {
         'plugins.js': pluginModule('specs', {
           one: { namespace: NS, name: 'one' },
           two: { namespace: NS, name: 'two' },
         }),
       },
+      { name: '@plux-port/specs', version: '1.0.0', type: 'module' },
     );
     const manager = new PluginManager(NS, {
       finder: new StaticPluginFinder([

@@ -13,8 +13,13 @@ import {
   PluginManager,
   PluginSpec,
   type PluginLifecycleListener,
-} from '../../src/index.js';
-import { captureLog, createMockListener, GoodPlugin, StaticPluginFinder } from './doubles.js';
+} from '../index.js';
+import {
+  captureLog,
+  createMockListener,
+  GoodPlugin,
+  StaticPluginFinder,
+} from '../../test/support/doubles.js';
 
 const NS = 'test.plugins.dummy';
 

@@ -4,6 +4,7 @@
  * capture of plux's log.
  */
 import { vi } from 'vitest';
+
 import { setLogSink, type LogLevel } from '../../src/core/log.js';
 import {
   isFunctionPlugin,
@@ -15,6 +16,9 @@ import {
   type PluginFinder,
   type PluginLifecycleListener,
 } from '../../src/index.js';
+
+/** This module's URL, so that a module a test writes can import the doubles. */
+export const DOUBLES_URL = import.meta.url;
 
 /** Records every `load` call; the base of the other doubles (plux's `DummyPlugin`). */
 export class DummyPlugin extends Plugin {

@@ -6,30 +6,22 @@
  * Nothing comes from the registry: the tarballs are `file:` dependencies, and the `@plux/core` copies carry their
  * own dependencies (`bundleDependencies`), so every install works offline.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { setLogSink } from '../src/core/log.js';
-import { IndexPluginFinder } from '../src/runtime/finder.js';
-
-/** libs/plux-core */
-export const CORE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The repository root, whose node_modules holds the pinned package managers and core's dependencies. */
-export const REPO_ROOT = join(CORE_ROOT, '..', '..');
-const FIXTURES = join(CORE_ROOT, 'test', 'fixtures');
+import { setLogSink } from '../../src/core/log.js';
+import { IndexPluginFinder } from '../../src/runtime/finder.js';
+import { CORE_ROOT, ensureCoreBuilt, FIXTURES, REPO_ROOT } from './core.js';
+import { makeTempDir } from './temp.js';
 
 /** The package managers, as pinned in the root package.json's devDependencies. */
 export const TOOLS = {
@@ -48,40 +40,6 @@ const PACKAGES: Record<string, string | typeof CORE> = {
   'dep-holder@1.0.0': 'dep-holder',
 };
 const CORE = CORE_ROOT;
-
-const tempDirs: string[] = [];
-
-/** A fresh temp folder (real path), removed by {@link removeTempDirs}. */
-export function makeTempDir(prefix = 'plux-pm-'): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Removes every folder {@link makeTempDir} made; call from `afterAll`. */
-export function removeTempDirs(): void {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** Builds `@plux/core` when its dist/ is missing (fixture plugins and the `plux` bin import it). */
-export function ensureCoreBuilt(): void {
-  if (!existsSync(join(CORE_ROOT, 'dist', 'index.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: CORE_ROOT });
-  }
-}
-
-/**
- * A private copy of the built `@plux/core` (package.json and dist/) for fixture plugins to import, so that a
- * rebuild of this package while tests run (another terminal, watch mode) cannot pull it from under them.
- */
-export function copyBuiltCore(): string {
-  ensureCoreBuilt();
-  const dir = join(makeTempDir('plux-core-copy-'), 'core');
-  mkdirSync(dir);
-  cpSync(join(CORE_ROOT, 'package.json'), join(dir, 'package.json'));
-  cpSync(join(CORE_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  return dir;
-}
 
 /**
  * Packs every fixture package with one `npm pack` run; returns `name@version` → absolute tarball path.

@@ -1,19 +1,11 @@
 /**
- * Lifecycle edges found in review: a verdict reached by one path holds on the others, a factory that returns
- * something that is not a plugin, nonsense options, and identity across copies of @plux/core.
+ * Lifecycle edges of the manager: a verdict reached by one path holds on the others, a factory that returns
+ * something that is not a plugin, nonsense options.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { PLUGIN_SPEC } from '../src/core/brand.js';
-import {
-  type FunctionPlugin,
-  PluginDisabled,
-  PluginException,
-  PluginManager,
-  PluginSpec,
-  plugin,
-} from '../src/index.js';
-import { captureLog, GoodPlugin, StaticPluginFinder } from './plux-port/doubles.js';
+import { captureLog, GoodPlugin, StaticPluginFinder } from '../../test/support/doubles.js';
+import { PluginDisabled, PluginException, PluginManager, PluginSpec } from '../index.js';
 
 const NS = 'test.edges';
 let logged: ReturnType<typeof captureLog>;
@@ -75,49 +67,5 @@ describe('PluginManager verdicts', () => {
       const manager = new PluginManager(NS, { finder: new StaticPluginFinder(specs) });
       expect(await manager.loadAll({ concurrency })).toHaveLength(3);
     }
-  });
-});
-
-describe('identity across copies of @plux/core', () => {
-  it('instanceof PluginSpec holds for a branded spec of another copy, and not for look-alikes', () => {
-    const foreign = { namespace: NS, name: 'x', factory: GoodPlugin };
-    expect(foreign).not.toBeInstanceOf(PluginSpec);
-    Object.defineProperty(foreign, PLUGIN_SPEC, { value: true });
-    expect(foreign).toBeInstanceOf(PluginSpec);
-    expect(new PluginSpec(NS, 'y', GoodPlugin)).toBeInstanceOf(PluginSpec);
-  });
-
-  it('the brand is not an own enumerable field of a spec (it stays out of the declared type)', () => {
-    const spec = new PluginSpec(NS, 'y', GoodPlugin);
-    expect(Object.getOwnPropertySymbols(spec)).toEqual([]);
-    expect(Object.keys(spec).sort()).toEqual(['factory', 'name', 'namespace']);
-  });
-
-  it('two unrelated subclasses of PluginException that share a name are not instances of each other', () => {
-    const makeError = () => class CustomError extends PluginException {};
-    const A = makeError();
-    const B = makeError();
-    expect(new B('b')).not.toBeInstanceOf(A);
-    expect(new A('a')).toBeInstanceOf(A);
-    expect(new A('a')).toBeInstanceOf(PluginException);
-  });
-
-  it('function plugins keep their load condition and load function without a declared private field', async () => {
-    let ready = false;
-    const hello = plugin(
-      { namespace: NS, shouldLoad: () => ready, load: (who: string) => `loaded for ${who}` },
-      function hello() {
-        return 'hi';
-      },
-    );
-    const manager = new PluginManager<FunctionPlugin<typeof hello>>(NS, {
-      finder: new StaticPluginFinder([hello.pluginSpec]),
-      loadArgs: ['tests'],
-    });
-    ready = true;
-    const loaded = await manager.load('hello');
-    expect(loaded.call()).toBe('hi');
-    expect(manager.getContainer('hello').loadValue).toBe('loaded for tests');
-    expect(Object.keys(loaded).sort()).toEqual(['fn', 'name', 'namespace']);
   });
 });

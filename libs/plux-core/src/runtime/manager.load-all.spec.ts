@@ -3,7 +3,7 @@
  * the first error thrown with `propagateExceptions`; `concurrency` bounds how many load at once.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PluginManager, PluginSpec } from '../../src/index.js';
+import { PluginManager, PluginSpec } from '../index.js';
 import {
   captureLog,
   DummyPlugin,
@@ -12,7 +12,7 @@ import {
   StaticPluginFinder,
   ThrowsOnInitPlugin,
   ThrowsOnLoadPlugin,
-} from './doubles.js';
+} from '../../test/support/doubles.js';
 
 const NS = 'test.load-all';
 

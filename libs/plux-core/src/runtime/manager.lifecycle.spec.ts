@@ -10,7 +10,7 @@ import {
   PluginSpec,
   type Plugin,
   type PluginLifecycleListener,
-} from '../../src/index.js';
+} from '../index.js';
 import {
   captureLog,
   createMockListener,
@@ -19,7 +19,7 @@ import {
   GoodPlugin,
   StaticPluginFinder,
   ThrowsOnLoadPlugin,
-} from './doubles.js';
+} from '../../test/support/doubles.js';
 
 const NS = 'test.lifecycle';
 
