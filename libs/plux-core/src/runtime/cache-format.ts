@@ -119,7 +119,7 @@ export function decodeIndex(
     const [name, version, root, workspace, reached] = Array.isArray(tuple) ? tuple : [];
     if (typeof name !== 'string' || typeof version !== 'string' || !isNormalPath(root)) throw corrupt();
     const folder = reached ?? root;
-    if (!isNormalPath(folder) || !isPackageFolder(folder)) {
+    if ((folder !== root && !isNormalPath(folder)) || !isPackageFolder(folder)) {
       throw corrupt(`${folder} is not a package folder a scan of ${cached.root} reaches`);
     }
     let distribution = distributions.get(root);
@@ -226,11 +226,12 @@ function packageFolderRule(root: string, watched: readonly WatchRecord[]): (fold
   };
   const rootModules = root + sep + 'node_modules';
   const pnpmModules = rootModules + sep + '.pnpm' + sep + 'node_modules';
+  // the set first: most folders asked about are installed packages, whose package.json is not watched
   const isWorkspaceFolder = (dir: string) =>
     dir === root ||
-    (isBelow(root, dir) &&
-      !dir.slice(root.length).split(sep).includes('node_modules') &&
-      watchedSets().files.has(dir + sep + 'package.json'));
+    (watchedSets().files.has(dir + sep + 'package.json') &&
+      isBelow(root, dir) &&
+      !dir.slice(root.length).split(sep).includes('node_modules'));
   const isModulesFolder = (dir: string) =>
     watchedSets().folders.has(dir) &&
     (dir === rootModules ||
