@@ -119,7 +119,7 @@ export function decodeIndex(
     const [name, version, root, workspace, reached] = Array.isArray(tuple) ? tuple : [];
     if (typeof name !== 'string' || typeof version !== 'string' || !isNormalPath(root)) throw corrupt();
     const folder = reached ?? root;
-    if (!isNormalPath(folder) || !isPackageFolder(folder)) {
+    if ((folder !== root && !isNormalPath(folder)) || !isPackageFolder(folder)) {
       throw corrupt(`${folder} is not a package folder a scan of ${cached.root} reaches`);
     }
     let distribution = distributions.get(root);
@@ -209,24 +209,31 @@ function distTuple(d: Distribution): DistTuple {
  * @throws TypeError when the watch list lacks what every scan watches.
  */
 function packageFolderRule(root: string, watched: readonly WatchRecord[]): (folder: string) => boolean {
-  const files = new Set<string>();
-  const folders = new Set<string>();
-  for (const [kind, path] of watched) {
-    if (kind === 'f') files.add(path);
-    else if (kind === 'd') folders.add(path);
-  }
-  for (const [kind, path] of requiredWatches(root)) {
-    if (!(kind === 'f' ? files : folders).has(path)) throw corrupt(`the cache does not watch ${path}`);
-  }
+  // the few paths every scan watches are checked now; the sets of every watched file and folder are built on the
+  // first question only (a warm start that asks about no package, or reads no section, never builds them)
+  const required = new Map(requiredWatches(root).map(([kind, path]) => [path, kind]));
+  for (const [kind, path] of watched) if (required.get(path) === kind) required.delete(path);
+  for (const path of required.keys()) throw corrupt(`the cache does not watch ${path}`);
+  let sets: { files: Set<string>; folders: Set<string> } | undefined;
+  const watchedSets = () => {
+    if (sets) return sets;
+    sets = { files: new Set(), folders: new Set() };
+    for (const [kind, path] of watched) {
+      if (kind === 'f') sets.files.add(path);
+      else if (kind === 'd') sets.folders.add(path);
+    }
+    return sets;
+  };
   const rootModules = root + sep + 'node_modules';
   const pnpmModules = rootModules + sep + '.pnpm' + sep + 'node_modules';
+  // the set first: most folders asked about are installed packages, whose package.json is not watched
   const isWorkspaceFolder = (dir: string) =>
     dir === root ||
-    (isBelow(root, dir) &&
-      !dir.slice(root.length).split(sep).includes('node_modules') &&
-      files.has(dir + sep + 'package.json'));
+    (watchedSets().files.has(dir + sep + 'package.json') &&
+      isBelow(root, dir) &&
+      !dir.slice(root.length).split(sep).includes('node_modules'));
   const isModulesFolder = (dir: string) =>
-    folders.has(dir) &&
+    watchedSets().folders.has(dir) &&
     (dir === rootModules ||
       dir === pnpmModules ||
       (basename(dir) === 'node_modules' && dirname(dir) !== root && isWorkspaceFolder(dirname(dir))));
@@ -235,7 +242,7 @@ function packageFolderRule(root: string, watched: readonly WatchRecord[]): (fold
     if (basename(folder).startsWith('.')) return false;
     let parent = dirname(folder);
     if (basename(parent).startsWith('@')) {
-      if (!folders.has(parent)) return false;
+      if (!watchedSets().folders.has(parent)) return false;
       parent = dirname(parent);
     }
     return isModulesFolder(parent);
@@ -244,7 +251,21 @@ function packageFolderRule(root: string, watched: readonly WatchRecord[]): (fold
 
 /** An absolute path with no `.`/`..` segments or doubled separators, as a scan records them. */
 function isNormalPath(path: unknown): path is string {
-  return typeof path === 'string' && isAbsolute(path) && normalize(path) === path && !path.endsWith(sep);
+  if (typeof path !== 'string') return false;
+  // POSIX: the same answer as normalize() without building a new string, for every package of a section
+  if (sep === '/') {
+    return (
+      path.length > 1 &&
+      path.charCodeAt(0) === 47 &&
+      path.charCodeAt(path.length - 1) !== 47 &&
+      !path.includes('//') &&
+      !path.includes('/./') &&
+      !path.includes('/../') &&
+      !path.endsWith('/.') &&
+      !path.endsWith('/..')
+    );
+  }
+  return isAbsolute(path) && normalize(path) === path && !path.endsWith(sep);
 }
 
 /** The module as the index wrote it, recovered from `value` (`<package>:<module>#<export>`). */

@@ -155,8 +155,11 @@ function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache
   const recorder = new WatchRecorder();
   const scan = scanIndexes(root, recorder);
   log.debug(`index scanned from ${root.dir} in ${(performance.now() - started).toFixed(1)} ms`);
-  const { data, sections } = encodeIndex(scan);
-  cache?.write(data, recorder, sections);
+  if (cache) {
+    // encoded only for a cache to write: with the cache off, a cold start never pays for it
+    const { data, sections } = encodeIndex(scan);
+    cache.write(data, recorder, sections);
+  }
   for (const distribution of scan.distributions) registerDistribution(distribution);
   return viewOf(scan);
 }

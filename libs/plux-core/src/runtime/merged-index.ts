@@ -43,7 +43,20 @@ export function mergeIndexes(packages: PackageIndex[], problems: string[]): Merg
       compareStrings(a.distribution.name, b.distribution.name) ||
       compareStrings(a.distribution.root, b.distribution.root),
   );
-  const ranks = new Map(packages.map((p) => [p.distribution, p.rank]));
+  // The rule depends on the two packages only: worded once per pair of packages, however many plugins the loser
+  // declares in vain (a package installed twice shadows all of its entries).
+  let ranks: Map<Distribution, number> | undefined;
+  const rules = new Map<Distribution, Map<Distribution, string>>();
+  const ruleOf = (winner: EntryPoint, loser: EntryPoint): string => {
+    let byLoser = rules.get(winner.distribution!);
+    if (!byLoser) rules.set(winner.distribution!, (byLoser = new Map()));
+    let rule = byLoser.get(loser.distribution!);
+    if (rule === undefined) {
+      ranks ??= new Map(packages.map((p) => [p.distribution, p.rank]));
+      byLoser.set(loser.distribution!, (rule = precedenceRule(ranks, winner, loser)));
+    }
+    return rule;
+  };
   const winners = new Map<string, Map<string, EntryPoint>>();
   const shadowed: ShadowedEntryPoint[] = [];
   for (const pkg of packages) {
@@ -51,7 +64,7 @@ export function mergeIndexes(packages: PackageIndex[], problems: string[]): Merg
       let names = winners.get(entry.namespace);
       if (!names) winners.set(entry.namespace, (names = new Map()));
       const winner = names.get(entry.name);
-      if (winner) shadowed.push({ winner, loser: entry, rule: precedenceRule(ranks, winner, entry) });
+      if (winner) shadowed.push({ winner, loser: entry, rule: ruleOf(winner, entry) });
       else names.set(entry.name, entry);
     }
   }

@@ -44,6 +44,17 @@ describe('readRegularFile', () => {
     writeFileSync(file, '{"name":"ünïcödé 🧩"}');
     expect(readRegularFile(file)).toBe('{"name":"ünïcödé 🧩"}');
   });
+
+  it('gives each file its own text, large and small, read one after another into one buffer', () => {
+    const sizes = [10, 300 * 1024, 3, 70 * 1024, 0, 1024 * 1024, 5];
+    const texts = sizes.map((size, i) => String.fromCharCode(97 + i).repeat(size));
+    texts.forEach((text, i) => writeFileSync(join(dir, `size-${i}.json`), text));
+    expect(texts.map((_, i) => readRegularFile(join(dir, `size-${i}.json`)))).toEqual(texts);
+    // a text read earlier is not changed by later reads
+    const first = readRegularFile(join(dir, 'size-1.json'));
+    readRegularFile(join(dir, 'size-3.json'));
+    expect(first).toBe(texts[1]);
+  });
 });
 
 describe('formatBytes', () => {
