@@ -73,12 +73,12 @@ async function primeIndexCaches(fixtures: Fixtures): Promise<void> {
     for (const fixture of all) await fixtures.settle(fixture.root);
     for (const fixture of all) {
       removeIndexCache(fixture.root);
-      runCase(listWarm(fixture.manifest));
+      await runCase(listWarm(fixture.manifest));
     }
     await sleep(SETTLE_MS);
     for (const fixture of all) {
       // One more warm start, with plux's debug log on, to know that the warm figures measure a cache hit.
-      const { output } = runCase({ ...listWarm(fixture.manifest), env: { PLUX_LOG: 'debug' } });
+      const { output } = await runCase({ ...listWarm(fixture.manifest), env: { PLUX_LOG: 'debug' } });
       const said = output.split('\n').filter((line) => /cache/i.test(line));
       fixtures.notes.set(
         fixture.root,
@@ -259,7 +259,7 @@ export const FIGURES: PairFigure[] = [
     rounds: (rounds, quick) => (quick ? Math.min(rounds, 2) : rounds),
     prepare: async (f) => {
       await f.settle(f.nx().root);
-      f.nx().prime();
+      await f.nx().prime();
     },
     cases: (f) => ({ baseline: f.nx().run('noop'), subject: f.nx().run('plux-discover') }),
   },
@@ -274,7 +274,7 @@ export const FIGURES: PairFigure[] = [
     prepare: async (f) => {
       await f.settle(f.nxMany().root);
       await f.once('nx-many cold', async () => {
-        coldRuns = f.nxMany().cold();
+        coldRuns = await f.nxMany().cold();
       });
     },
     notes: (f) =>
