@@ -177,7 +177,14 @@ function runProcess(
   command: string,
   args: string[],
   options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<{ ms: number; status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean }> {
+): Promise<{
+  ms: number;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}> {
   installCleanup();
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
