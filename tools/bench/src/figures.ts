@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { B4 } from './figure-b4.js';
 import { SETTLE_MS, type Fixtures } from './fixtures/index.js';
+import { COLD_TIMEOUT_MS } from './fixtures/nx-many.js';
 import { runCase, type Case } from './harness.js';
 
 /** What a figure is judged against. */
@@ -274,7 +275,14 @@ export const FIGURES: PairFigure[] = [
     prepare: async (f) => {
       await f.settle(f.nxMany().root);
       await f.once('nx-many cold', async () => {
+        const { projects } = f.nxMany();
+        f.options.log(
+          `B3: first, uncached run-many of plux-discover, then noop, over ${projects} projects, once each ` +
+            `(the long part; limit ${COLD_TIMEOUT_MS / 60_000} min each)`,
+        );
         coldRuns = await f.nxMany().cold();
+        for (const { target, ms } of coldRuns)
+          f.options.log(`B3: cold run-many -t ${target}: ${(ms / 1000).toFixed(1)} s`);
       });
     },
     notes: (f) =>

@@ -104,6 +104,11 @@ export async function runCase(
         `its whole process group was killed. Last output:\n${tail(`${child.stderr}${child.stdout}`)}`,
     );
   }
+  if (child.tooMuchOutput) {
+    throw new BenchError(
+      `${c.label}: printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB; its whole process group was killed`,
+    );
+  }
   if (child.status !== 0) {
     throw new BenchError(
       `${c.label}: exited with ${child.status ?? child.signal}:\n${tail(`${child.stderr}${child.stdout}`)}`,
@@ -184,6 +189,7 @@ function runProcess(
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  tooMuchOutput: boolean;
 }> {
   installCleanup();
   return new Promise((resolve, reject) => {
@@ -199,11 +205,15 @@ function runProcess(
     const err: Buffer[] = [];
     let bytes = 0;
     let timedOut = false;
+    let tooMuchOutput = false;
     let exit: { ms: number; status: number | null; signal: NodeJS.Signals | null } | undefined;
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes <= MAX_OUTPUT_BYTES) into.push(chunk);
-      else if (pid !== undefined) killGroup(pid);
+      else if (pid !== undefined) {
+        tooMuchOutput = true;
+        killGroup(pid);
+      }
     };
     child.stdout.on('data', collect(out));
     child.stderr.on('data', collect(err));
@@ -241,7 +251,7 @@ function runProcess(
       if (!exit) return;
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
-      resolve({ ...exit, stdout, stderr, timedOut });
+      resolve({ ...exit, stdout, stderr, timedOut, tooMuchOutput });
     });
   });
 }
