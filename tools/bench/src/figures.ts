@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { B4 } from './figure-b4.js';
 import { SETTLE_MS, type Fixtures } from './fixtures/index.js';
+import { COLD_TIMEOUT_MS } from './fixtures/nx-many.js';
 import { runCase, type Case } from './harness.js';
 
 /** What a figure is judged against. */
@@ -73,12 +74,12 @@ async function primeIndexCaches(fixtures: Fixtures): Promise<void> {
     for (const fixture of all) await fixtures.settle(fixture.root);
     for (const fixture of all) {
       removeIndexCache(fixture.root);
-      runCase(listWarm(fixture.manifest));
+      await runCase(listWarm(fixture.manifest));
     }
     await sleep(SETTLE_MS);
     for (const fixture of all) {
       // One more warm start, with plux's debug log on, to know that the warm figures measure a cache hit.
-      const { output } = runCase({ ...listWarm(fixture.manifest), env: { PLUX_LOG: 'debug' } });
+      const { output } = await runCase({ ...listWarm(fixture.manifest), env: { PLUX_LOG: 'debug' } });
       const said = output.split('\n').filter((line) => /cache/i.test(line));
       fixtures.notes.set(
         fixture.root,
@@ -259,7 +260,7 @@ export const FIGURES: PairFigure[] = [
     rounds: (rounds, quick) => (quick ? Math.min(rounds, 2) : rounds),
     prepare: async (f) => {
       await f.settle(f.nx().root);
-      f.nx().prime();
+      await f.nx().prime();
     },
     cases: (f) => ({ baseline: f.nx().run('noop'), subject: f.nx().run('plux-discover') }),
   },
@@ -274,7 +275,14 @@ export const FIGURES: PairFigure[] = [
     prepare: async (f) => {
       await f.settle(f.nxMany().root);
       await f.once('nx-many cold', async () => {
-        coldRuns = f.nxMany().cold();
+        const { projects } = f.nxMany();
+        f.options.log(
+          `B3: first, uncached run-many of plux-discover, then noop, over ${projects} projects, once each ` +
+            `(the long part; limit ${COLD_TIMEOUT_MS / 60_000} min each)`,
+        );
+        coldRuns = await f.nxMany().cold();
+        for (const { target, ms } of coldRuns)
+          f.options.log(`B3: cold run-many -t ${target}: ${(ms / 1000).toFixed(1)} s`);
       });
     },
     notes: (f) =>

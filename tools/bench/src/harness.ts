@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import type { CaseArgs, CaseResult } from './child.js';
@@ -19,7 +19,10 @@ export interface Case {
   before?: () => void;
   /** The process's output must match this, or the sample is an error (e.g. nx must report a cache hit). */
   expectOutput?: RegExp;
-  /** How long one process may take before it is killed and the figure fails; default 5 minutes. */
+  /**
+   * How long one process may take before its whole process group is killed and the figure fails with a TIMEOUT
+   * line; default {@link DEFAULT_TIMEOUT_MS} (5 minutes).
+   */
   timeoutMs?: number;
 }
 
@@ -59,7 +62,7 @@ const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url));
  * neither side always runs first — after one warm-up round that is recorded but not counted. Each sample is a fresh
  * process with the same environment.
  */
-export function measurePair(baseline: Case, subject: Case, options: PairOptions): Sample[] {
+export async function measurePair(baseline: Case, subject: Case, options: PairOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (let round = 0; round <= options.rounds; round++) {
     const order: ['baseline' | 'subject', Case][] = [
@@ -68,7 +71,7 @@ export function measurePair(baseline: Case, subject: Case, options: PairOptions)
     ];
     if (round % 2 === 0 && round > 0) order.reverse();
     for (const [side, c] of order) {
-      const { ms, result } = runCase(c);
+      const { ms, result } = await runCase(c);
       const sample: Sample = { side, round, warmup: round === 0, ms, ...(result ? { result } : {}) };
       samples.push(sample);
       options.onSample?.(sample);
@@ -78,34 +81,43 @@ export function measurePair(baseline: Case, subject: Case, options: PairOptions)
 }
 
 /** Runs one case in a fresh process and returns its time (and the child's report, for child cases). */
-export function runCase(
+export async function runCase(
   c: Case,
   extraNodeArgs: string[] = [],
-): { ms: number; result?: CaseResult; output: string } {
+): Promise<{ ms: number; result?: CaseResult; output: string }> {
   c.before?.();
   const [command, args] =
     c.run.kind === 'child'
       ? [process.execPath, [...extraNodeArgs, CHILD_SCRIPT, JSON.stringify(c.run.args)]]
       : [c.run.command, c.run.args];
-  const t0 = process.hrtime.bigint();
-  const child = spawnSync(command, args, {
-    cwd: c.cwd,
-    env: childEnv(c.env),
-    encoding: 'utf8',
-    timeout: c.timeoutMs ?? 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (child.error) throw new BenchError(`${c.label}: could not run ${command}: ${child.error.message}`);
-  if (child.status !== 0) {
-    const output = `${child.stderr ?? ''}${child.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new BenchError(`${c.label}: exited with ${child.status ?? child.signal}:\n${output}`);
-  }
-  if (c.expectOutput && !c.expectOutput.test(`${child.stdout}${child.stderr}`)) {
-    const output = `${child.stdout}${child.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new BenchError(`${c.label}: the output does not match ${String(c.expectOutput)}:\n${output}`);
-  }
+  const timeoutMs = c.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const child = await runProcess(command, args, { cwd: c.cwd, env: childEnv(c.env), timeoutMs }).catch(
+    (error: Error) => {
+      throw new BenchError(`${c.label}: could not run ${command}: ${error.message}`);
+    },
+  );
   const output = `${child.stdout}${child.stderr}`;
+  const tail = (text: string) => text.trim().split('\n').slice(-15).join('\n');
+  if (child.timedOut) {
+    throw new BenchError(
+      `${c.label}: TIMEOUT, no exit after ${(timeoutMs / 1000).toFixed(0)} s (the limit of one sample); ` +
+        `its whole process group was killed. Last output:\n${tail(`${child.stderr}${child.stdout}`)}`,
+    );
+  }
+  if (child.tooMuchOutput) {
+    throw new BenchError(
+      `${c.label}: printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB; its whole process group was killed`,
+    );
+  }
+  if (child.status !== 0) {
+    throw new BenchError(
+      `${c.label}: exited with ${child.status ?? child.signal}:\n${tail(`${child.stderr}${child.stdout}`)}`,
+    );
+  }
+  if (c.expectOutput && !c.expectOutput.test(output)) {
+    throw new BenchError(`${c.label}: the output does not match ${String(c.expectOutput)}:\n${tail(output)}`);
+  }
+  const wallMs = child.ms;
   if (c.run.kind === 'command') {
     // A command run under GNU time reports its peak RSS; keep it like a child case's.
     const rssKb = new RegExp(`${MAX_RSS_MARKER}(\\d+)`).exec(output)?.[1];
@@ -126,6 +138,122 @@ export function runCase(
     );
   }
   return { ms: result.ms, result, output };
+}
+
+/** How long one sample may run when its case sets no `timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** Output kept per process; a process that prints more is killed (as `spawnSync`'s `maxBuffer` did). */
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/** Process groups of the samples running now, killed if the harness exits or is interrupted first. */
+const liveGroups = new Set<number>();
+let cleanupInstalled = false;
+
+/** SIGKILLs every process in the group `pid` leads; a group that is already gone is fine. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left in the group
+  }
+}
+
+/** Makes sure no sample outlives the harness: on exit, and on Ctrl-C or `kill`, its process groups go too. */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => liveGroups.forEach(killGroup));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      liveGroups.forEach(killGroup);
+      liveGroups.clear();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/**
+ * Runs one process in a process group of its own (`detached`), timed from spawn to exit. Whatever it started
+ * (nx forks a process per task and workers for its plugins) is in that group, so when the sample ends — normally,
+ * by timeout, or because the harness is stopped — the whole group is killed and nothing is left behind.
+ */
+function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{
+  ms: number;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  tooMuchOutput: boolean;
+}> {
+  installCleanup();
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const pid = child.pid;
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let bytes = 0;
+    let timedOut = false;
+    let tooMuchOutput = false;
+    let exit: { ms: number; status: number | null; signal: NodeJS.Signals | null } | undefined;
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_OUTPUT_BYTES) into.push(chunk);
+      else if (pid !== undefined) {
+        tooMuchOutput = true;
+        killGroup(pid);
+      }
+    };
+    child.stdout.on('data', collect(out));
+    child.stderr.on('data', collect(err));
+    if (pid !== undefined) liveGroups.add(pid);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pid !== undefined) killGroup(pid);
+    }, options.timeoutMs);
+    // Pipes held open by a leftover grandchild must not stall the harness once the group is killed.
+    let drain: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(timer);
+      clearTimeout(drain);
+      if (pid !== undefined) {
+        killGroup(pid);
+        liveGroups.delete(pid);
+      }
+    };
+    child.on('error', (error) => {
+      finish();
+      reject(error);
+    });
+    child.on('exit', (status, signal) => {
+      exit = { ms: Number(process.hrtime.bigint() - t0) / 1e6, status, signal };
+      // Whatever the leader left running in its group is a leftover: end it now, not at the next sample.
+      if (pid !== undefined) killGroup(pid);
+      drain = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        child.emit('close', status, signal);
+      }, 10_000);
+    });
+    child.once('close', () => {
+      finish();
+      if (!exit) return;
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      resolve({ ...exit, stdout, stderr, timedOut, tooMuchOutput });
+    });
+  });
 }
 
 /**

@@ -122,7 +122,7 @@ async function measureFigure(
     const rounds = figure.rounds?.(options.rounds, options.quick) ?? options.rounds;
     const t0 = Date.now();
     options.log(`${figure.id}: ${rounds} rounds + warm-up, ${subject.label} vs ${baseline.label}`);
-    samples.push(...measurePair(baseline, subject, { rounds }));
+    samples.push(...(await measurePair(baseline, subject, { rounds })));
     const b = stats(samples, 'baseline');
     const s = stats(samples, 'subject');
     const result: FigureResult = {
@@ -156,7 +156,7 @@ async function measureFigure(
       const dir = join(options.profileDir, figure.id);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      runCase(subject, ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`]);
+      await runCase(subject, ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`]);
       result.notes.push(`CPU profile of one subject run: ${dir}`);
     }
     options.log(
