@@ -1,36 +1,23 @@
 import {
   existsSync,
-  mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   rmSync,
   statSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { makeWatchedRoot, removeTempDirs } from '../../test/support/temp.js';
 import { ABANDONED_TEMP_MS, CACHE_FILE_NAME, CACHE_VERSION, EntryPointsCache } from './cache.js';
 import { statKey, type WatchRecord, WatchRecorder } from './watch.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** A temp root with an empty node_modules and one watched file. */
-function makeRoot(): { root: string; file: string } {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-cache-')));
-  dirs.push(root);
-  mkdirSync(join(root, 'node_modules'));
-  const file = join(root, 'plux.json');
-  writeFileSync(file, '{"a":1}');
-  return { root, file };
-}
+afterAll(removeTempDirs);
+const makeRoot = () => makeWatchedRoot('plux-cache-');
 
 /** Records `file` the way a scan does, then stores `data` in the root's cache. */
 function store(root: string, file: string, recorder = new WatchRecorder(), data: unknown = { answer: 42 }) {

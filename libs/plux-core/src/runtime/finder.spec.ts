@@ -1,14 +1,13 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { realpathSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { makeTempTree, removeTempDirs, writeFiles } from '../../test/support/temp.js';
 import { setLogSink } from '../core/log.js';
 import { IndexPluginFinder } from './finder.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeTempDirs);
 beforeEach(() => {
   setLogSink(() => {});
 });
@@ -17,19 +16,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-function tree(files: Record<string, string | object>): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-finder-')));
-  dirs.push(root);
-  write(root, files);
-  return root;
-}
-
-function write(root: string, files: Record<string, string | object>) {
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
-  }
-}
+const tree = (files: Record<string, string | object>) => makeTempTree(files, 'plux-finder-');
 
 /** An installed package `name` whose index declares `plugins` (namespace → names), all in ./index.js. */
 function installed(name: string, plugins: Record<string, string[]>, extra: object = {}) {
@@ -62,7 +49,7 @@ describe('IndexPluginFinder', () => {
     const root = tree({ 'package.json': { name: 'app' }, ...installed('one', { ns: ['a'] }) });
     const finder = new IndexPluginFinder({ cwd: root, cache: false });
     expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['a']);
-    write(root, installed('two', { ns: ['b'] }));
+    writeFiles(root, installed('two', { ns: ['b'] }));
     expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['a']);
     finder.refresh();
     expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['a', 'b']);

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { makeTempTree, removeTempDirs } from '../../test/support/temp.js';
 import { PluginSpec } from '../core/plugin.js';
 import {
   createLazyDistribution,
@@ -13,18 +13,8 @@ import {
   resolveDistribution,
 } from './metadata.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tree(files: Record<string, string | object>): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-meta-')));
-  dirs.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return root;
-}
+afterAll(removeTempDirs);
+const tree = (files: Record<string, string | object>) => makeTempTree(files, 'plux-meta-');
 
 describe('resolveDistribution', () => {
   it('finds the nearest package.json with a name, above a file path or a file URL', () => {

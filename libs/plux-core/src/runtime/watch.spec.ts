@@ -1,33 +1,13 @@
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { makeWatchedRoot, removeTempDirs } from '../../test/support/temp.js';
 import { fingerprintText, statKey, WatchRecorder } from './watch.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** A temp root with one file and an empty node_modules to list. */
-function makeRoot(): { root: string; file: string } {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-watch-')));
-  dirs.push(root);
-  mkdirSync(join(root, 'node_modules'));
-  const file = join(root, 'plux.json');
-  writeFileSync(file, '{"a":1}');
-  return { root, file };
-}
+afterAll(removeTempDirs);
+const makeRoot = () => makeWatchedRoot('plux-watch-');
 
 describe('WatchRecorder', () => {
   it('fingerprints what it read only for paths changed too close to the scan', () => {

@@ -133,3 +133,8 @@ export function writeIndexedPackage(
     [module]: source,
   });
 }
+
+/** The `package.json` of a package `name` at version 1.0.0, with `extra` fields on top. */
+export function packageJson(name: string, extra: object = {}): object {
+  return { name, version: '1.0.0', ...extra };
+}
