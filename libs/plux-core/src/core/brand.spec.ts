@@ -2,18 +2,14 @@
  * Identity across copies of @plux/core: a spec, a plugin class, an error or a function plugin is told by its brand
  * (a `Symbol.for` key), not by `instanceof` one copy's class, and the brand stays out of the declared shapes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { captureLog, GoodPlugin, StaticPluginFinder } from '../../test/support/doubles.js';
+import { captureLogInEachTest, GoodPlugin, StaticPluginFinder } from '../../test/support/doubles.js';
 import { type FunctionPlugin, PluginException, PluginManager, PluginSpec, plugin } from '../index.js';
 import { PLUGIN_SPEC } from './brand.js';
 
 const NS = 'test.edges';
-let logged: ReturnType<typeof captureLog>;
-beforeEach(() => {
-  logged = captureLog();
-});
-afterEach(() => logged.restore());
+captureLogInEachTest(); // what the manager logs stays out of the test output
 
 describe('identity across copies of @plux/core', () => {
   it('instanceof PluginSpec holds for a branded spec of another copy, and not for look-alikes', () => {

@@ -2,7 +2,7 @@
  * The lifecycle rules DESIGN.md adds to plux for an async runtime: `load` is idempotent and single-flight, the
  * events come in a fixed order, and listener errors are swallowed except plux's own exceptions.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   PluginDisabled,
   PluginException,
@@ -12,7 +12,7 @@ import {
   type PluginLifecycleListener,
 } from '../index.js';
 import {
-  captureLog,
+  captureLogInEachTest,
   createMockListener,
   deferred,
   DummyPlugin,
@@ -29,11 +29,7 @@ function countedSpec(name = 'counted') {
   return { spec: new PluginSpec(NS, name, factory), factory };
 }
 
-let logged: ReturnType<typeof captureLog>;
-beforeEach(() => {
-  logged = captureLog();
-});
-afterEach(() => logged.restore());
+const logged = captureLogInEachTest();
 
 describe('PluginManager.load', () => {
   it('is idempotent: a second load returns the same instance without calling factory or load again', async () => {

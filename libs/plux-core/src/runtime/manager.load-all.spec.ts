@@ -2,10 +2,10 @@
  * `loadAll` as DESIGN.md states it: the plugins that loaded, in a stable order; failures isolated and logged, or
  * the first error thrown with `propagateExceptions`; `concurrency` bounds how many load at once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PluginManager, PluginSpec } from '../index.js';
 import {
-  captureLog,
+  captureLogInEachTest,
   DummyPlugin,
   GoodPlugin,
   ShouldNotLoadPlugin,
@@ -37,11 +37,7 @@ function delayedPlugins(delays: number[]) {
   return { finder: new StaticPluginFinder(specs), inFlight, finishOrder };
 }
 
-let logged: ReturnType<typeof captureLog>;
-beforeEach(() => {
-  logged = captureLog();
-});
-afterEach(() => logged.restore());
+const logged = captureLogInEachTest();
 
 describe('PluginManager.loadAll', () => {
   it('returns the loaded plugins in listing order, whatever order they finish in', async () => {

@@ -2,17 +2,13 @@
  * Lifecycle edges of the manager: a verdict reached by one path holds on the others, a factory that returns
  * something that is not a plugin, nonsense options.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { captureLog, GoodPlugin, StaticPluginFinder } from '../../test/support/doubles.js';
+import { captureLogInEachTest, GoodPlugin, StaticPluginFinder } from '../../test/support/doubles.js';
 import { PluginDisabled, PluginException, PluginManager, PluginSpec } from '../index.js';
 
 const NS = 'test.edges';
-let logged: ReturnType<typeof captureLog>;
-beforeEach(() => {
-  logged = captureLog();
-});
-afterEach(() => logged.restore());
+captureLogInEachTest(); // what the manager logs stays out of the test output
 
 describe('PluginManager verdicts', () => {
   it('a PluginDisabled from onResolveAfter seen by listPluginSpecs keeps the plugin disabled for load', async () => {

@@ -1,59 +1,32 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { setLogSink } from '../core/log.js';
+import { captureLogInEachTest } from '../../test/support/doubles.js';
+import { packageJson } from '../../test/support/packages.js';
+import { makeTempTree, relativePaths, removeTempDirs } from '../../test/support/temp.js';
 import { findVisiblePackages, nameFromFolder } from './visible-packages.js';
 import { WatchRecorder } from './watch.js';
 import { findWorkspaceRoot } from './workspace.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-let debug: string[];
-beforeEach(() => {
-  debug = [];
-  vi.stubEnv('PLUX_LOG', 'debug');
-  setLogSink((level, message) => void (level === 'debug' && debug.push(message)));
-});
-afterEach(() => {
-  setLogSink();
-  vi.unstubAllEnvs();
-});
-
-/** A temp folder with `files` (objects written as JSON, `{ symlink }` as links); returns its real path. */
-function tree(files: Record<string, string | object>): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-ws-')));
-  dirs.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    const target = join(root, file);
-    mkdirSync(dirname(target), { recursive: true });
-    if (typeof content === 'object' && 'symlink' in content)
-      symlinkSync((content as { symlink: string }).symlink, target);
-    else writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return root;
-}
-
-const pkg = (name: string, extra: object = {}) => ({ name, version: '1.0.0', ...extra });
-const relative = (root: string, paths: string[]) => paths.map((p) => p.slice(root.length + 1));
+afterAll(removeTempDirs);
+const logged = captureLogInEachTest();
+const tree = (files: Record<string, string | object>) => makeTempTree(files, 'plux-ws-');
 
 describe('findVisiblePackages', () => {
   it('lists the root and workspace packages, then root node_modules (scoped, pnpm-hoisted), then nested ones', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'package.json': packageJson('root', { workspaces: ['libs/*'] }),
       'package-lock.json': '{}',
-      'libs/b/package.json': pkg('b'),
-      'libs/a/package.json': pkg('a'),
-      'libs/a/node_modules/nested/package.json': pkg('nested'),
+      'libs/b/package.json': packageJson('b'),
+      'libs/a/package.json': packageJson('a'),
+      'libs/a/node_modules/nested/package.json': packageJson('nested'),
       'node_modules/.bin/tool': '',
-      'node_modules/.cache/x/package.json': pkg('x'),
+      'node_modules/.cache/x/package.json': packageJson('x'),
       'node_modules/.package-lock.json': '{}',
-      'node_modules/zed/package.json': pkg('zed'),
-      'node_modules/@scope/one/package.json': pkg('@scope/one'),
-      'node_modules/.pnpm/node_modules/hoisted/package.json': pkg('hoisted'),
+      'node_modules/zed/package.json': packageJson('zed'),
+      'node_modules/@scope/one/package.json': packageJson('@scope/one'),
+      'node_modules/.pnpm/node_modules/hoisted/package.json': packageJson('hoisted'),
       'node_modules/a': { symlink: '../libs/a' },
       'node_modules/stray-file.txt': '',
     });
@@ -76,15 +49,17 @@ describe('findVisiblePackages', () => {
       ['libs/a/node_modules/nested', 'nested', false, false],
     ]);
     expect(visible.problems).toEqual([]);
-    expect(debug).toContain(`workspace packages of ${root} from @manypkg/get-packages (npm)`);
+    expect(logged.messages('debug')).toContain(
+      `workspace packages of ${root} from @manypkg/get-packages (npm)`,
+    );
   });
 
   it('records what decides the answer: config files, install state, scanned folders, glob folders', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*'] }),
+      'package.json': packageJson('root', { workspaces: ['libs/*'] }),
       'package-lock.json': '{}',
-      'libs/a/package.json': pkg('a'),
-      'node_modules/@scope/one/package.json': pkg('@scope/one'),
+      'libs/a/package.json': packageJson('a'),
+      'node_modules/@scope/one/package.json': packageJson('@scope/one'),
     });
     const recorder = new WatchRecorder();
     findVisiblePackages(findWorkspaceRoot(root)!, recorder);
@@ -109,17 +84,17 @@ describe('findVisiblePackages', () => {
 
   it('reports a symlink loop and skips a vanished folder, without hanging', () => {
     const root = tree({
-      'package.json': pkg('app'),
+      'package.json': packageJson('app'),
       'node_modules/@loop': { symlink: '@loop' },
       'node_modules/gone': { symlink: 'nowhere' },
-      'node_modules/ok/package.json': pkg('ok'),
+      'node_modules/ok/package.json': packageJson('ok'),
     });
     const visible = findVisiblePackages(findWorkspaceRoot(root)!, new WatchRecorder());
     expect(visible.problems).toEqual([
       `cannot list ${root}/node_modules/@loop: it is a symlink loop; remove the link`,
     ]);
     expect(
-      relative(
+      relativePaths(
         root,
         visible.candidates.map((c) => c.dir),
       ),
@@ -130,15 +105,15 @@ describe('findVisiblePackages', () => {
 describe("findVisiblePackages in a Yarn Plug'n'Play install", () => {
   it('lists the workspace packages and reports, naming the .pnp.cjs, that installed packages are not seen', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*'] }),
-      'libs/a/package.json': pkg('a'),
+      'package.json': packageJson('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': packageJson('a'),
       '.pnp.cjs': '',
       '.yarnrc.yml': 'nodeLinker: pnp\n',
     });
     const recorder = new WatchRecorder();
     const visible = findVisiblePackages(findWorkspaceRoot(root)!, recorder);
     expect(
-      relative(
+      relativePaths(
         root,
         visible.candidates.map((c) => c.dir),
       ),
@@ -153,8 +128,8 @@ describe("findVisiblePackages in a Yarn Plug'n'Play install", () => {
 
   it('says nothing of PnP without a .pnp.cjs', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*'] }),
-      'libs/a/package.json': pkg('a'),
+      'package.json': packageJson('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': packageJson('a'),
     });
     expect(findVisiblePackages(findWorkspaceRoot(root)!, new WatchRecorder()).problems).toEqual([]);
   });

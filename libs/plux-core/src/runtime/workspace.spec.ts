@@ -1,50 +1,23 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { setLogSink } from '../core/log.js';
+import { captureLogInEachTest } from '../../test/support/doubles.js';
+import { packageJson } from '../../test/support/packages.js';
+import { makeTempTree, relativePaths, removeTempDirs } from '../../test/support/temp.js';
 import { findVisiblePackages } from './visible-packages.js';
 import { WatchRecorder } from './watch.js';
 import { findWorkspaceRoot, listWorkspacePackages } from './workspace.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-let debug: string[];
-beforeEach(() => {
-  debug = [];
-  vi.stubEnv('PLUX_LOG', 'debug');
-  setLogSink((level, message) => void (level === 'debug' && debug.push(message)));
-});
-afterEach(() => {
-  setLogSink();
-  vi.unstubAllEnvs();
-});
-
-/** A temp folder with `files` (objects written as JSON, `{ symlink }` as links); returns its real path. */
-function tree(files: Record<string, string | object>): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'plux-ws-')));
-  dirs.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    const target = join(root, file);
-    mkdirSync(dirname(target), { recursive: true });
-    if (typeof content === 'object' && 'symlink' in content)
-      symlinkSync((content as { symlink: string }).symlink, target);
-    else writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return root;
-}
-
-const pkg = (name: string, extra: object = {}) => ({ name, version: '1.0.0', ...extra });
-const relative = (root: string, paths: string[]) => paths.map((p) => p.slice(root.length + 1));
+afterAll(removeTempDirs);
+const logged = captureLogInEachTest();
+const tree = (files: Record<string, string | object>) => makeTempTree(files, 'plux-ws-');
 
 describe('findWorkspaceRoot', () => {
   it('finds the nearest ancestor with a workspaces field, from deep inside a package', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*'] }),
-      'libs/a/package.json': pkg('a'),
+      'package.json': packageJson('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': packageJson('a'),
       'libs/a/src/deep/x.js': '',
     });
     expect(findWorkspaceRoot(join(root, 'libs/a/src/deep'))).toEqual({
@@ -55,11 +28,11 @@ describe('findWorkspaceRoot', () => {
   });
 
   it('reads the globs of yarn-style { packages }, pnpm-workspace.yaml and lerna.json', () => {
-    const yarn = tree({ 'package.json': pkg('r', { workspaces: { packages: ['pkgs/*'] } }) });
+    const yarn = tree({ 'package.json': packageJson('r', { workspaces: { packages: ['pkgs/*'] } }) });
     expect(findWorkspaceRoot(yarn)).toMatchObject({ tool: 'package.json', globs: ['pkgs/*'] });
 
     const pnpm = tree({
-      'package.json': pkg('r'),
+      'package.json': packageJson('r'),
       'pnpm-workspace.yaml':
         "# the workspace\npackages:\n  - 'apps/*'\n  - \"libs/**\"   # all\n  - tools\n\n  - '!**/test/**'\ncatalog:\n  react: ^18\n",
     });
@@ -68,20 +41,20 @@ describe('findWorkspaceRoot', () => {
       globs: ['apps/*', 'libs/**', 'tools', '!**/test/**'],
     });
 
-    const lerna = tree({ 'package.json': pkg('r'), 'lerna.json': { packages: ['modules/*'] } });
+    const lerna = tree({ 'package.json': packageJson('r'), 'lerna.json': { packages: ['modules/*'] } });
     expect(findWorkspaceRoot(lerna)).toMatchObject({ tool: 'lerna', globs: ['modules/*'] });
   });
 
   it('outside a workspace, takes the nearest package root that has node_modules', () => {
     const root = tree({
-      'package.json': pkg('app'),
+      'package.json': packageJson('app'),
       'node_modules/.package-lock.json': '{}',
       'src/package.json': { type: 'module' },
       'src/lib/x.js': '',
     });
     expect(findWorkspaceRoot(join(root, 'src/lib'))).toEqual({ dir: root, globs: [] });
     // without node_modules anywhere, the nearest package root
-    const bare = tree({ 'package.json': pkg('app'), 'sub/package.json': pkg('sub') });
+    const bare = tree({ 'package.json': packageJson('app'), 'sub/package.json': packageJson('sub') });
     expect(findWorkspaceRoot(join(bare, 'sub'))).toEqual({ dir: join(bare, 'sub'), globs: [] });
   });
 
@@ -94,47 +67,49 @@ describe('findWorkspaceRoot', () => {
 describe('listWorkspacePackages', () => {
   it('expands the globs itself when @manypkg/get-packages fails on a malformed package.json', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*', 'apps/**', '!apps/skip'] }),
+      'package.json': packageJson('root', { workspaces: ['libs/*', 'apps/**', '!apps/skip'] }),
       'package-lock.json': '{}',
-      'libs/good/package.json': pkg('good'),
+      'libs/good/package.json': packageJson('good'),
       'libs/broken/package.json': '{ "name": ',
       'libs/no-package/readme.md': '',
-      'apps/web/package.json': pkg('web'),
-      'apps/deep/er/package.json': pkg('deeper'),
-      'apps/skip/package.json': pkg('skip'),
-      'apps/web/node_modules/dep/package.json': pkg('dep'),
+      'apps/web/package.json': packageJson('web'),
+      'apps/deep/er/package.json': packageJson('deeper'),
+      'apps/skip/package.json': packageJson('skip'),
+      'apps/web/node_modules/dep/package.json': packageJson('dep'),
       'apps/loop': { symlink: '.' },
     });
     const dirs = listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder());
-    expect(relative(root, dirs)).toEqual(['apps/deep/er', 'apps/web', 'libs/broken', 'libs/good']);
-    expect(debug.some((m) => m.startsWith(`@manypkg/get-packages failed in ${root}`))).toBe(true);
+    expect(relativePaths(root, dirs)).toEqual(['apps/deep/er', 'apps/web', 'libs/broken', 'libs/good']);
+    expect(
+      logged.messages('debug').some((m) => m.startsWith(`@manypkg/get-packages failed in ${root}`)),
+    ).toBe(true);
   });
 
   it('expands the globs itself when the workspace lacks the lock file @manypkg/get-packages expects', () => {
     const root = tree({
-      'package.json': pkg('root', { workspaces: ['libs/*'] }),
-      'libs/a/package.json': pkg('a'),
+      'package.json': packageJson('root', { workspaces: ['libs/*'] }),
+      'libs/a/package.json': packageJson('a'),
     });
-    expect(relative(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual([
-      'libs/a',
-    ]);
-    expect(debug).toContain(
+    expect(relativePaths(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual(
+      ['libs/a'],
+    );
+    expect(logged.messages('debug')).toContain(
       `@manypkg/get-packages sees a plain package, not the workspace ${root}: expanding the globs`,
     );
   });
 
   it('keeps workspace globs inside the root: one that leaves it is reported and ignored', () => {
     const root = tree({
-      'root/package.json': pkg('root', { workspaces: ['../*', '/abs/*', 'libs/../../x', 'libs/*'] }),
+      'root/package.json': packageJson('root', { workspaces: ['../*', '/abs/*', 'libs/../../x', 'libs/*'] }),
       'root/package-lock.json': '{}',
-      'root/libs/a/package.json': pkg('a'),
-      'sibling/package.json': pkg('sibling'),
-      'x/package.json': pkg('x'),
+      'root/libs/a/package.json': packageJson('a'),
+      'sibling/package.json': packageJson('sibling'),
+      'x/package.json': packageJson('x'),
     });
     const problems: string[] = [];
     const workspaceRoot = findWorkspaceRoot(join(root, 'root'))!;
     const dirs = listWorkspacePackages(workspaceRoot, new WatchRecorder(), problems);
-    expect(relative(join(root, 'root'), dirs)).toEqual(['libs/a']);
+    expect(relativePaths(join(root, 'root'), dirs)).toEqual(['libs/a']);
     expect(problems).toEqual(
       ['../*', '/abs/*', 'libs/../../x'].map(
         (glob) =>
@@ -150,13 +125,15 @@ describe('listWorkspacePackages', () => {
 
   it('uses @manypkg/get-packages for a pnpm workspace', () => {
     const root = tree({
-      'package.json': pkg('root'),
+      'package.json': packageJson('root'),
       'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n",
-      'packages/x/package.json': pkg('x'),
+      'packages/x/package.json': packageJson('x'),
     });
-    expect(relative(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual([
-      'packages/x',
-    ]);
-    expect(debug).toContain(`workspace packages of ${root} from @manypkg/get-packages (pnpm)`);
+    expect(relativePaths(root, listWorkspacePackages(findWorkspaceRoot(root)!, new WatchRecorder()))).toEqual(
+      ['packages/x'],
+    );
+    expect(logged.messages('debug')).toContain(
+      `workspace packages of ${root} from @manypkg/get-packages (pnpm)`,
+    );
   });
 });

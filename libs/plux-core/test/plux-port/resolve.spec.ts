@@ -2,10 +2,15 @@
  * Resolving entry points (plux's "resolved" state): listing imports nothing, `load` imports the plugin's module,
  * and an export that is not the plugin its entry point names is a resolve error.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PluginException, PluginManager, type EntryPoint } from '../../src/index.js';
 import { CORE_SRC_URL } from '../support/core.js';
-import { captureLog, createMockListener, DOUBLES_URL, StaticPluginFinder } from '../support/doubles.js';
+import {
+  captureLogInEachTest,
+  createMockListener,
+  DOUBLES_URL,
+  StaticPluginFinder,
+} from '../support/doubles.js';
 import { entryPointOf, writePackage } from '../support/packages.js';
 import { removeTempDirs } from '../support/temp.js';
 
@@ -29,11 +34,7 @@ function importsOf(id: string): number {
   return imports.filter((i) => i === id).length;
 }
 
-let logged: ReturnType<typeof captureLog>;
-beforeEach(() => {
-  logged = captureLog();
-});
-afterEach(() => logged.restore());
+captureLogInEachTest(); // what the manager logs stays out of the test output
 afterAll(removeTempDirs);
 
 describe('PluginManager resolving entry points', () => {

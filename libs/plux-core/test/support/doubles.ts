@@ -3,7 +3,7 @@
  * these inline): plugins named for what they do, an in-memory finder, a listener that records its calls, and a
  * capture of plux's log.
  */
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 import { setLogSink, type LogLevel } from '../../src/core/log.js';
 import {
@@ -130,6 +130,37 @@ export function captureLog(): { entries: LogEntry[]; restore(): void } {
       setLogSink(previous);
       vi.unstubAllEnvs();
     },
+  };
+}
+
+/**
+ * {@link captureLog} around every test of the calling file or `describe` (it registers the `beforeEach` and
+ * `afterEach`): `entries` are the running test's lines, `messages(level)` the texts of one level.
+ */
+export function captureLogInEachTest(): {
+  readonly entries: LogEntry[];
+  messages(level: LogEntry['level']): string[];
+} {
+  let capture: ReturnType<typeof captureLog> | undefined;
+  beforeEach(() => {
+    capture = captureLog();
+  });
+  afterEach(() => {
+    capture?.restore();
+    capture = undefined;
+  });
+  const entries = (): LogEntry[] => {
+    if (!capture) throw new Error('captureLogInEachTest: the log is captured only while a test runs');
+    return capture.entries;
+  };
+  return {
+    get entries() {
+      return entries();
+    },
+    messages: (level) =>
+      entries()
+        .filter((e) => e.level === level)
+        .map((e) => e.message),
   };
 }
 
