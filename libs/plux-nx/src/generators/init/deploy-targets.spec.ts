@@ -1,6 +1,7 @@
-import { addProjectConfiguration, logger, readJson, writeJson, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, readJson, writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import { wireDeployTargets } from './deploy-targets';
 import initGenerator from './generator';
 
@@ -13,14 +14,10 @@ const GENERATED = {
   options: { buildTarget: 'build' },
 };
 
-let info: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-  return () => info.mockRestore();
-});
+const nxLogger = spyOnNxLoggerInEachTest();
 
 function logged(): string[] {
-  return info.mock.calls.map((call: unknown[]) => String(call[0]));
+  return nxLogger.info.mock.calls.map((call: unknown[]) => String(call[0]));
 }
 
 describe('wireDeployTargets', () => {
@@ -91,7 +88,7 @@ describe('wireDeployTargets', () => {
     });
     wireDeployTargets(tree, 'plux-discover');
     const after = tree.read('apps/api/package.json', 'utf8');
-    info.mockClear();
+    nxLogger.info.mockClear();
 
     expect(wireDeployTargets(tree, 'plux-discover')).toEqual([]);
 

@@ -1,6 +1,5 @@
 import {
   addProjectConfiguration,
-  logger,
   readJson,
   readNxJson,
   updateNxJson,
@@ -8,25 +7,12 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { OWN_VERSION } from '../../../test/support/init-workspace';
+import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import initGenerator from './generator';
 
-const OWN_VERSION = (
-  JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string }
-).version;
-
-let info: ReturnType<typeof vi.spyOn>;
-let warn: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-  warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
-  return () => {
-    info.mockRestore();
-    warn.mockRestore();
-  };
-});
+const nxLogger = spyOnNxLoggerInEachTest();
 
 describe('init generator --project', () => {
   let tree: Tree;
@@ -60,7 +46,7 @@ describe('init generator --project', () => {
   it('says what it changed, that Nx installs, and what to do next', async () => {
     await init();
 
-    expect(info).toHaveBeenCalledWith(
+    expect(nxLogger.info).toHaveBeenCalledWith(
       '@plux/nx: set up plux (plugin @plux/nx in nx.json, @acme/services: "plux": "./plux.json", ' +
         '@acme/services: "files" += "plux.json", @acme/services: dependency @plux/core). Nx runs "npm install" ' +
         'to install @plux/core. Next: "nx g @plux/nx:plugin <name> --project @acme/services --namespace ' +
@@ -77,7 +63,7 @@ describe('init generator --project', () => {
 
     expect(tree.read('libs/services/package.json', 'utf8')).toBe(packageJson);
     expect(tree.read('nx.json', 'utf8')).toBe(nxJson);
-    expect(info).toHaveBeenLastCalledWith(
+    expect(nxLogger.info).toHaveBeenLastCalledWith(
       expect.stringMatching(/^@plux\/nx: plux is already set up here\. Next: .* --project @acme\/services /),
     );
   });
@@ -113,7 +99,7 @@ describe('init generator --project', () => {
     const pkg = readJson(tree, 'libs/services/package.json');
     expect(pkg.plux).toEqual(inline);
     expect(pkg.files).toEqual(['dist']);
-    expect(warn).toHaveBeenCalledWith(
+    expect(nxLogger.warn).toHaveBeenCalledWith(
       expect.stringMatching(/^@plux\/nx: .* holds an inline index in "plux"; set it to/),
     );
   });
@@ -166,7 +152,7 @@ describe('init generator --project', () => {
 
     await init();
 
-    expect(info).toHaveBeenCalledWith(
+    expect(nxLogger.info).toHaveBeenCalledWith(
       expect.stringContaining('"nx run @acme/services:index" writes its index'),
     );
   });
@@ -208,7 +194,7 @@ describe('init generator --project', () => {
       await init();
 
       expect(tree.read('libs/services/.gitignore', 'utf8')).toMatch(/\n!\/plux\.json\n$/);
-      expect(info).toHaveBeenCalledWith(
+      expect(nxLogger.info).toHaveBeenCalledWith(
         expect.stringContaining('@acme/services: plux.json no longer ignored by libs/services/.gitignore'),
       );
     });

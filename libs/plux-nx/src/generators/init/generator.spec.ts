@@ -1,25 +1,12 @@
-import { logger, readJson, readNxJson, updateNxJson, writeJson, type Tree } from '@nx/devkit';
+import { readJson, readNxJson, updateNxJson, writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordedWorkspace, restore } from '../../../test/support/fake-package-manager';
+import { OWN_VERSION } from '../../../test/support/init-workspace';
+import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import initGenerator from './generator';
 
-const OWN_VERSION = (
-  JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string }
-).version;
-
-let info: ReturnType<typeof vi.spyOn>;
-let warn: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-  warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
-  return () => {
-    info.mockRestore();
-    warn.mockRestore();
-  };
-});
+const nxLogger = spyOnNxLoggerInEachTest();
 
 describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
   let tree: Tree;
@@ -56,7 +43,7 @@ describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
       serve: { dependsOn: ['...', '^plux-discover'] },
       start: { dependsOn: ['...', '^plux-discover'] },
     });
-    expect(info).toHaveBeenCalledWith(
+    expect(nxLogger.info).toHaveBeenCalledWith(
       '@plux/nx: made the build, test, serve, start targets depend on ^plux-discover (nx.json targetDefaults), ' +
         'so an app gets the plux indexes of its dependencies first',
     );
@@ -65,7 +52,7 @@ describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
   it('says what it did, that Nx installs, and the next command as this workspace spells it', async () => {
     await initGenerator(tree);
 
-    expect(info).toHaveBeenCalledWith(
+    expect(nxLogger.info).toHaveBeenCalledWith(
       `@plux/nx: set up plux (plugin @plux/nx in nx.json, @plux/core@^${OWN_VERSION} in package.json). ` +
         'Nx runs "npm install" to install @plux/core. Next: "nx g @plux/nx:plugin <name> --project <project> ' +
         '--namespace <namespace>" adds a plugin to a project and configures it for plux',
@@ -79,7 +66,7 @@ describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
     await initGenerator(tree);
 
     expect(['nx.json', 'package.json'].map((f) => tree.read(f, 'utf8'))).toEqual(files);
-    expect(info).toHaveBeenLastCalledWith(
+    expect(nxLogger.info).toHaveBeenLastCalledWith(
       expect.stringMatching(/^@plux\/nx: plux is already set up here\. Next:/),
     );
   });
@@ -159,7 +146,7 @@ describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
 
     await initGenerator(tree);
 
-    expect(info).toHaveBeenCalledWith(expect.stringContaining('Next: "nx g plux:plugin <name>'));
+    expect(nxLogger.info).toHaveBeenCalledWith(expect.stringContaining('Next: "nx g plux:plugin <name>'));
   });
 
   it.each([
@@ -172,7 +159,9 @@ describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
 
     await initGenerator(tree);
 
-    expect(info).toHaveBeenCalledWith(expect.stringContaining(`Nx runs "${command}" to install @plux/core.`));
+    expect(nxLogger.info).toHaveBeenCalledWith(
+      expect.stringContaining(`Nx runs "${command}" to install @plux/core.`),
+    );
   });
 
   it("names nx.json's cli.packageManager over the lockfile", async () => {
@@ -180,7 +169,9 @@ describe('init generator, as `nx add @plux/nx` runs it (no options)', () => {
 
     await initGenerator(tree);
 
-    expect(info).toHaveBeenCalledWith(expect.stringContaining('Nx runs "pnpm install --no-frozen-lockfile"'));
+    expect(nxLogger.info).toHaveBeenCalledWith(
+      expect.stringContaining('Nx runs "pnpm install --no-frozen-lockfile"'),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
-import { addProjectConfiguration, logger, writeJson, type Tree } from '@nx/devkit';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { addProjectConfiguration, writeJson, type Tree } from '@nx/devkit';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import { createPluginWorkspace, generatePlugin } from '../../../test/support/plugin-workspace';
 import { namespaceOrThrow, pluginNameOrThrow } from './generator';
 import type { PluginGeneratorSchema } from './schema';
@@ -7,12 +8,10 @@ import type { PluginGeneratorSchema } from './schema';
 // The input the plugin generator refuses, before it changes anything, and the names it accepts.
 describe('plugin generator, checking its input', () => {
   let tree: Tree;
-  let info: ReturnType<typeof vi.spyOn>;
+  spyOnNxLoggerInEachTest(); // the generator's notes stay out of the test output
 
   beforeEach(() => {
     tree = createPluginWorkspace();
-    info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    return () => info.mockRestore();
   });
 
   const generate = (options: Partial<PluginGeneratorSchema> = {}) => generatePlugin(tree, options);

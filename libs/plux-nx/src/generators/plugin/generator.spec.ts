@@ -1,16 +1,15 @@
-import { addProjectConfiguration, logger, readJson, readNxJson, writeJson, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, readJson, readNxJson, writeJson, type Tree } from '@nx/devkit';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import { createPluginWorkspace, generatePlugin, read } from '../../../test/support/plugin-workspace';
 import type { PluginGeneratorSchema } from './schema';
 
 describe('plugin generator', () => {
   let tree: Tree;
-  let info: ReturnType<typeof vi.spyOn>;
+  const nxLogger = spyOnNxLoggerInEachTest();
 
   beforeEach(() => {
     tree = createPluginWorkspace();
-    info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    return () => info.mockRestore();
   });
 
   const generate = (options: Partial<PluginGeneratorSchema> = {}) => generatePlugin(tree, options);
@@ -174,7 +173,7 @@ describe('plugin generator', () => {
       process.argv.pop();
     }
 
-    expect(info).toHaveBeenCalledWith(
+    expect(nxLogger.info).toHaveBeenCalledWith(
       expect.stringMatching(
         /^@plux\/nx: would add the class plugin acme.services:s3 .*; would configure @acme/,
       ),
@@ -184,7 +183,7 @@ describe('plugin generator', () => {
   it('says what it did and what to do next', async () => {
     await generate();
 
-    expect(info).toHaveBeenCalledWith(
+    expect(nxLogger.info).toHaveBeenCalledWith(
       '@plux/nx: added the class plugin acme.services:s3 in libs/services/src/plugins/s3.ts, its vitest spec, and ' +
         'its export from libs/services/src/index.ts; configured @acme/services for plux ("plux": "./plux.json", ' +
         '"files" += "plux.json", dependency @plux/core, plugin @plux/nx in nx.json). Nx runs "npm install" to ' +

@@ -1,6 +1,7 @@
-import { addProjectConfiguration, logger, writeJson, type Tree } from '@nx/devkit';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addProjectConfiguration, writeJson, type Tree } from '@nx/devkit';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordedWorkspace, restore } from '../../../test/support/fake-package-manager';
+import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import { createPluginWorkspace, generatePlugin, read } from '../../../test/support/plugin-workspace';
 import pluginGenerator from './generator';
 import type { PluginGeneratorSchema } from './schema';
@@ -9,12 +10,10 @@ import type { PluginGeneratorSchema } from './schema';
 // namespace:name other packages declare, and the package manager that installs @plux/core.
 describe('plugin generator, reading the workspace', () => {
   let tree: Tree;
-  let info: ReturnType<typeof vi.spyOn>;
+  const nxLogger = spyOnNxLoggerInEachTest();
 
   beforeEach(() => {
     tree = createPluginWorkspace();
-    info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    return () => info.mockRestore();
   });
 
   const generate = (options: Partial<PluginGeneratorSchema> = {}) => generatePlugin(tree, options);
@@ -36,7 +35,7 @@ describe('plugin generator, reading the workspace', () => {
       const text = read(tree, spec);
       expect(text).toContain("describe('S3Plugin', () => {");
       expect(text.includes("from 'vitest'")).toBe(runner === 'vitest');
-      expect(info).toHaveBeenCalledWith(expect.stringContaining(`its ${runner} spec`));
+      expect(nxLogger.info).toHaveBeenCalledWith(expect.stringContaining(`its ${runner} spec`));
     });
 
     it.each([
@@ -49,7 +48,7 @@ describe('plugin generator, reading the workspace', () => {
       await generate();
 
       expect(read(tree, spec).includes("from 'vitest'")).toBe(runner === 'vitest');
-      expect(info).toHaveBeenCalledWith(expect.stringContaining(`its ${runner} spec`));
+      expect(nxLogger.info).toHaveBeenCalledWith(expect.stringContaining(`its ${runner} spec`));
     });
 
     it.each([
@@ -76,7 +75,7 @@ describe('plugin generator, reading the workspace', () => {
 
       expect(tree.exists('libs/services/src/plugins/s3.ts')).toBe(true);
       expect(tree.exists(spec)).toBe(false);
-      expect(info).toHaveBeenCalledWith(
+      expect(nxLogger.info).toHaveBeenCalledWith(
         expect.stringContaining('no spec (the project has no test runner), and its export from'),
       );
     });
