@@ -1,7 +1,10 @@
 /**
  * Folders this process may not search or list (EACCES): reported as unreadable, naming the folder and Node's
  * reason once, never as missing. Root ignores permissions, so when the tests run as root the runtime runs in a
- * child process as the unprivileged user `nobody` (through `setpriv`); otherwise as the current user.
+ * child process that is still root but without the capabilities that bypass file permissions (`setpriv
+ * --bounding-set=-dac_override,-dac_read_search`): it is refused the locked folders like any user, yet can still
+ * reach this repository and its `node_modules`, which another user (`nobody`) cannot when the checkout lies in a
+ * private folder such as one made by `mktemp -d`. Otherwise it runs as the current user.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -17,7 +20,6 @@ import { removeTempDirs } from './support/temp.js';
 
 const CHILD = join(FIXTURES, 'special-files-child.mjs');
 const NS = 'locked';
-const NOBODY = 65_534;
 const isRoot = process.getuid?.() === 0;
 const hasSetpriv = (() => {
   try {
@@ -34,11 +36,11 @@ interface ChildAnswer {
   loads: Record<string, string>;
 }
 
-/** Runs the built runtime on `cwd`, as `nobody` when this process is root. */
+/** Runs the built runtime on `cwd`, without the permission-bypassing capabilities when this process is root. */
 function runUnprivileged(cwd: string, cache: 'on' | 'off', asSelf = false): ChildAnswer {
   const [command, ...args] =
     isRoot && !asSelf
-      ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, CHILD]
+      ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', process.execPath, CHILD]
       : [process.execPath, CHILD];
   const result = spawnSync(command!, [...args, cwd, NS, cache], {
     cwd,
@@ -58,7 +60,7 @@ let locked: string[] = [];
 describe.skipIf(isRoot && !hasSetpriv)('folders that cannot be searched or listed', () => {
   beforeAll(() => {
     base = realpathSync(mkdtempSync(join(tmpdir(), 'plux-eacces-')));
-    chmodSync(base, 0o755); // mkdtemp makes it 0700: nobody could not even enter it
+    chmodSync(base, 0o755); // mkdtemp makes it 0700
     const core = copyBuiltCore();
     chmodSync(dirname(core), 0o755);
     root = join(base, 'root');
