@@ -4,7 +4,16 @@
  * runtime in a child process with a time limit, so that a regression hangs or kills the child, not the test runner.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +93,7 @@ function tree(label: string, arrange: (root: string) => void): string {
 describe('special files where plux reads package.json or an index', () => {
   let answer: ChildAnswer;
   let root: string;
+  const writers: number[] = [];
   beforeAll(() => {
     root = tree('indexes', (root) => {
       const outside = join(base, 'outside');
@@ -105,6 +115,20 @@ describe('special files where plux reads package.json or an index', () => {
         rmSync(join(dir, 'package.json'));
         make(join(dir, 'package.json'));
       }
+      // a package.json that is a FIFO with a live writer that left text in it: refused when that text mentions
+      // plux, skipped like any package.json without a plux field when it does not (nothing of it is used)
+      for (const [name, text] of [
+        ['fifo-writer-package', JSON.stringify({ name: 'fifo-writer-package', plux: './plux.json' })],
+        ['fifo-writer-quiet', JSON.stringify({ name: 'fifo-writer-quiet' })],
+      ] as const) {
+        const file = join(writePackage(root, name), 'package.json');
+        rmSync(file);
+        fifo(file);
+        // opening a FIFO for reading and writing does not wait for a reader (Linux)
+        const fd = openSync(file, 'r+');
+        writeSync(fd, text);
+        writers.push(fd);
+      }
       // a valid index over the size cap (16 MiB): it would list big-index if it were read
       const big = writePackage(root, 'big-index', { indexFile: false });
       const index = JSON.stringify({
@@ -116,7 +140,11 @@ describe('special files where plux reads package.json or an index', () => {
       fifo(join(root, 'pnpm-workspace.yaml'));
       symlinkSync('/dev/zero', join(root, 'lerna.json'));
     });
-    answer = runChild(root, 'off');
+    try {
+      answer = runChild(root, 'off');
+    } finally {
+      for (const fd of writers.splice(0)) closeSync(fd);
+    }
   }, 120_000);
 
   it('finishes, and lists and loads the good package beside them', () => {
@@ -133,8 +161,12 @@ describe('special files where plux reads package.json or an index', () => {
         expect.stringContaining(
           `cannot read ${nm}/zero-package/package.json: not a regular file (a character device)`,
         ),
+        expect.stringContaining(
+          `cannot read ${nm}/fifo-writer-package/package.json: not a regular file (a FIFO)`,
+        ),
       ]),
     );
+    expect(answer.problems.filter((p) => p.includes('fifo-writer-quiet'))).toEqual([]);
     expect(answer.problems.find((p) => p.includes('fifo-index/plux.json'))).toContain(
       'not a regular file (a FIFO) (ignored); reinstall the package',
     );

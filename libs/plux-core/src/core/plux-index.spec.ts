@@ -210,3 +210,59 @@ describe('checkName and checkNamespace on invisible and reordering characters', 
     expect(problems[0]!.length).toBeLessThan(320);
   });
 });
+
+describe('parseIndex on names at the edges of what checkName accepts', () => {
+  // parseIndex accepts most names in one regular-expression test and sends the rest to checkName: the two must agree
+  // on every character class boundary and on the length limit, counted in characters
+  const edges = [
+    '',
+    'a',
+    ' ',
+    'a b',
+    '\u001f',
+    '\u0020',
+    '\u007e',
+    '\u007f',
+    '\u009f',
+    '\u00a0',
+    '\u061b',
+    '\u061c',
+    '\u200d',
+    '\u200e',
+    '\u200f',
+    '\u2010',
+    '\u2029',
+    '\u202a',
+    '\u202e',
+    '\u202f',
+    '\u2065',
+    '\u2066',
+    '\u2069',
+    '\u206a',
+    'x'.repeat(512),
+    'x'.repeat(513),
+    '🚀'.repeat(512), // 1,024 UTF-16 units, 512 characters
+    '🚀'.repeat(513),
+    '\ud800', // a lone surrogate
+  ];
+
+  it.each(edges.map((name) => [JSON.stringify(name).slice(0, 40), name]))(
+    'lists %s exactly when checkName accepts it',
+    (_, name) => {
+      const { plugins, problems } = parseIndex({
+        formatVersion: 1,
+        plugins: { ns: { [name]: { module: './a.js', export: 'a' } } },
+      });
+      const accepted = checkName(name) === undefined;
+      expect(plugins.map((p) => p.name)).toEqual(accepted ? [name] : []);
+      expect(problems).toHaveLength(accepted ? 0 : 1);
+    },
+  );
+
+  it('rejects a name over 512 characters and keeps one of exactly 512, astral or not', () => {
+    expect(checkName('x'.repeat(512))).toBeUndefined();
+    expect(checkName('🚀'.repeat(512))).toBeUndefined();
+    expect(checkName('x'.repeat(513))).toMatch(/at most 512 characters/);
+    expect(checkName('🚀'.repeat(513))).toMatch(/at most 512 characters/);
+  });
+});

@@ -37,6 +37,13 @@ export interface ParsedIndex {
 const MAX_NAME_LENGTH = 512;
 
 /**
+ * A name {@link checkName} accepts, tested in one step: 1–512 UTF-16 units (so at most 512 characters), none of them a
+ * control or bidirectional control character. Any other name goes through checkName, which says what is wrong.
+ */
+// eslint-disable-next-line no-control-regex
+const PLAIN_NAME = /^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,512}$/;
+
+/**
  * Validates a parsed `plux.json` (or an inline `plux` field). Never throws: a bad entry is left out and described
  * in `problems`, so one broken plugin never hides the others. Names are kept as data (`__proto__` is a name like any
  * other), never used as object keys.
@@ -69,8 +76,10 @@ export function parseIndex(raw: unknown): ParsedIndex {
       problems.push(`namespace ${namespace}: must be an object of plugins, got ${typeName(entries)}`);
       continue;
     }
-    for (const [name, entry] of Object.entries(entries)) {
-      const problem = checkName(name) ?? checkEntry(entry, moduleChecks);
+    for (const name of Object.keys(entries)) {
+      const entry = entries[name];
+      const problem =
+        (PLAIN_NAME.test(name) ? undefined : checkName(name)) ?? checkEntry(entry, moduleChecks);
       if (problem) {
         problems.push(`plugin ${namespace}:${quoted(name)}: ${problem}`);
         continue;

@@ -198,4 +198,37 @@ describe('IndexPluginFinder, when two packages declare one plugin', () => {
       "a workspace package wins over a package in the root's node_modules",
     ]);
   });
+
+  it('reads an index beside package.json, deeper in the package, or through a link inside it; never one outside', () => {
+    const index = (name: string) => ({
+      formatVersion: 1,
+      plugins: { ns: { [name]: { module: './index.js', export: 'x' } } },
+    });
+    const pkg = (name: string, plux: string, files: Record<string, string | object>) => ({
+      [`node_modules/${name}/package.json`]: { name, version: '1.0.0', plux },
+      [`node_modules/${name}/index.js`]: '',
+      ...Object.fromEntries(
+        Object.entries(files).map(([file, text]) => [`node_modules/${name}/${file}`, text]),
+      ),
+    });
+    const root = tree({
+      'package.json': { name: 'app' },
+      'elsewhere/plux.json': index('outside'),
+      ...pkg('beside', './plux.json', { 'plux.json': index('beside') }),
+      ...pkg('deeper', './dist/plux.json', { 'dist/plux.json': index('deeper') }),
+      ...pkg('linked', './plux.json', { 'dist/plux.json': index('linked') }),
+      ...pkg('outside', './plux.json', {}),
+    });
+    symlinkSync(join('dist', 'plux.json'), join(root, 'node_modules/linked/plux.json'));
+    symlinkSync(join(root, 'elsewhere/plux.json'), join(root, 'node_modules/outside/plux.json'));
+
+    const finder = new IndexPluginFinder({ cwd: root, cache: false });
+    expect(finder.findPlugins('ns').map((ep) => ep.name)).toEqual(['beside', 'deeper', 'linked']);
+    const real = realpathSync(root);
+    expect(finder.listProblems()).toEqual([
+      expect.stringContaining(
+        `${real}/node_modules/outside/plux.json resolves to ${real}/elsewhere/plux.json, outside the package (ignored)`,
+      ),
+    ]);
+  });
 });

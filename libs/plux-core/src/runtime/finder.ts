@@ -12,7 +12,7 @@ import { type IndexView, type MergedIndex, mergeIndexes, shadowWarnings, viewOf 
 import { registerDistribution } from './metadata.js';
 import { type PackageIndex, type ReadContext, readPackageIndex } from './package-index.js';
 import { findVisiblePackages, type PackageCandidate } from './visible-packages.js';
-import { WatchRecorder } from './watch.js';
+import { DiscardingRecorder, WatchRecorder } from './watch.js';
 import { findWorkspaceRoot, type WorkspaceRoot } from './workspace.js';
 
 /** Options of {@link IndexPluginFinder}. */
@@ -152,7 +152,7 @@ function readOrScan(root: WorkspaceRoot, options: { useCache: boolean; readCache
   }
   cache?.prepare();
   const started = performance.now();
-  const recorder = new WatchRecorder();
+  const recorder = cache ? new WatchRecorder() : new DiscardingRecorder();
   const scan = scanIndexes(root, recorder);
   log.debug(`index scanned from ${root.dir} in ${(performance.now() - started).toFixed(1)} ms`);
   if (cache) {

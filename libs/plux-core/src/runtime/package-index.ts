@@ -4,7 +4,7 @@
  * message naming the package, the file and the fix; nothing is imported.
  */
 import { statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 
 import type { Distribution, EntryPoint } from '../core/entry-point.js';
 import { checkModulePath, parseIndex } from '../core/plux-index.js';
@@ -12,7 +12,7 @@ import { isBelow } from '../utils/paths.js';
 import { isRecord } from '../utils/records.js';
 import { realFile, realPath } from './fs.js';
 import { nxDiscoverCommand } from './nx-hint.js';
-import { FileRefusedError, readRegularFile } from './read-file.js';
+import { CAN_REFUSE_LINKS, FileRefusedError, readRegularFile, readRegularText } from './read-file.js';
 import { nameFromFolder, type PackageCandidate, TIER_RANK } from './visible-packages.js';
 import type { WatchRecorder } from './watch.js';
 
@@ -45,9 +45,10 @@ export function readPackageIndex(
   // Files inside node_modules change through installs, which the install state and the folder listings already
   // capture; a workspace or linked package changes on its own, so the cache watches its files one by one.
   const watched = candidate.linked || candidate.tier === 'workspace';
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readRegularFile(file);
+    // a watched file's text is kept for the cache's fingerprint; any other is only wanted when it mentions plux
+    text = readRegularText(file, { wanted: watched ? undefined : mentionsPlux });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (watched) recorder.file(file, undefined);
@@ -56,8 +57,9 @@ export function readPackageIndex(
       problems.add(`cannot read ${file}: ${(error as Error).message} (skipped)`);
     return undefined;
   }
+  if (text === undefined) return undefined;
   if (watched) recorder.file(file, text);
-  if (!text.includes('"plux"') && candidate.tier !== 'workspace') return undefined;
+  if (candidate.tier !== 'workspace' && !mentionsPlux(text)) return undefined;
   let packageJson: Record<string, unknown>;
   try {
     packageJson = asRecord(JSON.parse(text), 'a package.json must hold a JSON object');
@@ -149,6 +151,9 @@ export function readPackageIndex(
   return { distribution, rank: TIER_RANK[candidate.tier] * 2 + (candidate.hoisted ? 1 : 0), entries };
 }
 
+/** Whether a package.json may have a `plux` field: the JSON parse of most package.json files is saved. */
+const mentionsPlux = (text: string): boolean => text.includes('"plux"');
+
 /**
  * The folder each package was reached through, where the finder made the package: its own folder, or a link in a
  * `node_modules` folder (then its root is where the link leads). The load-time check resolves it again.
@@ -230,22 +235,24 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
     );
     return undefined;
   };
-  // where it really is first: a file outside the package is never opened (it could be anything, a FIFO included)
-  const { real: realIndex, error } = realFile(indexFile);
-  if (realIndex === undefined)
-    return cannotRead(error ?? Object.assign(new Error('missing'), { code: 'ENOENT' }));
-  if (!isBelow(rootDir, realIndex)) {
-    if (watched) context.recorder.presence(indexFile);
-    context.problems.add(
-      `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate()}`,
-    );
-    return undefined;
-  }
-  let text: string;
-  try {
-    text = readRegularFile(realIndex);
-  } catch (error) {
-    return cannotRead(error);
+  let text = readOwnIndex(indexFile, rootDir);
+  if (text === undefined) {
+    // where it really is first: a file outside the package is never opened (it could be anything, a FIFO included)
+    const { real: realIndex, error } = realFile(indexFile);
+    if (realIndex === undefined)
+      return cannotRead(error ?? Object.assign(new Error('missing'), { code: 'ENOENT' }));
+    if (!isBelow(rootDir, realIndex)) {
+      if (watched) context.recorder.presence(indexFile);
+      context.problems.add(
+        `${label}: ${indexFile} resolves to ${realIndex}, outside the package (ignored); ${regenerate()}`,
+      );
+      return undefined;
+    }
+    try {
+      text = readRegularFile(realIndex);
+    } catch (error) {
+      return cannotRead(error);
+    }
   }
   if (watched) context.recorder.file(indexFile, text);
   try {
@@ -254,6 +261,22 @@ function readIndex(field: unknown, where: IndexSource): { index: unknown; source
     context.problems.add(
       `${label}: ${indexFile} is malformed JSON (${(error as Error).message}); ${regenerate()}`,
     );
+    return undefined;
+  }
+}
+
+/**
+ * The text of an index that lies in the package's own folder (`./plux.json`, the usual place) and is no symlink,
+ * read without resolving its real path first: opened without following a link, the file read is the folder's own
+ * entry, so inside the package (`rootDir` is a real path). Saves a realpath call per package on a cold scan.
+ * Undefined when the index is elsewhere, is a link, or cannot be read this way: the caller then resolves it first
+ * and reports what is wrong.
+ */
+function readOwnIndex(indexFile: string, rootDir: string): string | undefined {
+  if (!CAN_REFUSE_LINKS || dirname(indexFile) !== rootDir) return undefined;
+  try {
+    return readRegularText(indexFile, { noFollow: true });
+  } catch {
     return undefined;
   }
 }

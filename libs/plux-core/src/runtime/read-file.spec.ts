@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { FileRefusedError, formatBytes, readRegularFile } from './read-file.js';
+import { FileRefusedError, formatBytes, readRegularFile, readRegularText } from './read-file.js';
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), 'plux-read-file-')));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,6 +54,54 @@ describe('readRegularFile', () => {
     const first = readRegularFile(join(dir, 'size-1.json'));
     readRegularFile(join(dir, 'size-3.json'));
     expect(first).toBe(texts[1]);
+  });
+});
+
+describe('readRegularText', () => {
+  const mentionsPlux = (text: string) => text.includes('"plux"');
+
+  it('gives the text that `wanted` accepts, small or larger than one read, and nothing of the rest', () => {
+    const small = join(dir, 'small.json');
+    const large = join(dir, 'large.json');
+    const plain = join(dir, 'plain.json');
+    writeFileSync(small, '{"plux":"./plux.json"}');
+    const largeText = `{"plux":"./plux.json","pad":"${'x'.repeat(400 * 1024)}"}`;
+    writeFileSync(large, largeText);
+    writeFileSync(plain, '{"name":"left-pad"}');
+    expect(readRegularText(small, { wanted: mentionsPlux })).toBe('{"plux":"./plux.json"}');
+    expect(readRegularText(large, { wanted: mentionsPlux })).toBe(largeText);
+    expect(readRegularText(plain, { wanted: mentionsPlux })).toBeUndefined();
+    // the cap holds whatever `wanted` would say
+    expect(() => readRegularText(large, { wanted: () => false, maxBytes: 1000 })).toThrow(
+      expect.objectContaining({ code: 'EFBIG' }),
+    );
+  });
+
+  it('reads an empty file as empty, and refuses a folder even when its text would not be wanted', () => {
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '');
+    expect(readRegularText(empty)).toBe('');
+    expect(readRegularText(empty, { wanted: mentionsPlux })).toBeUndefined();
+    mkdirSync(join(dir, 'a-folder'));
+    expect(() => readRegularText(join(dir, 'a-folder'), { wanted: () => false })).toThrow(
+      new FileRefusedError('not a regular file (a folder)', 'ENOTREG'),
+    );
+  });
+
+  it('refuses a symlink with noFollow, and reads the file it leads to without', () => {
+    const target = join(dir, 'target.json');
+    writeFileSync(target, '{"plux":{}}');
+    symlinkSync(target, join(dir, 'link.json'));
+    expect(() => readRegularText(join(dir, 'link.json'), { noFollow: true })).toThrow(
+      expect.objectContaining({ code: 'ELOOP' }),
+    );
+    expect(readRegularText(join(dir, 'link.json'))).toBe('{"plux":{}}');
+    expect(readRegularText(target, { noFollow: true })).toBe('{"plux":{}}');
+  });
+
+  // a file whose stat gives size 0 although it has content: reading stops at the end, not at the size
+  it.runIf(process.platform === 'linux')('reads a /proc file to its end', () => {
+    expect(readRegularText('/proc/self/status')).toMatch(/^Name:/);
   });
 });
 

@@ -84,6 +84,16 @@ export class WatchRecorder {
     return time !== undefined && time >= this.scanStart - this.racyWindowMs;
   }
 }
+/**
+ * A recorder for a scan whose records nobody reads (there is no cache to write): it records nothing, so the scan
+ * makes no stat calls for it.
+ */
+export class DiscardingRecorder extends WatchRecorder {
+  override file(): void {}
+  override directory(): void {}
+  override presence(): void {}
+}
+
 const UNREADABLE = '!unreadable';
 
 /** `mtimeMs/ctimeMs/size/ino` of `path` (symlinks followed), `-` when it does not exist, `!CODE` on other errors. */

@@ -6,7 +6,7 @@ import { serializeIndex, type IndexedPlugin } from '../../core/plux-index.js';
 import { parseJsonObject, readText } from '../../runtime/fs.js';
 import { readPackageIndex, type ReadContext } from '../../runtime/package-index.js';
 import { findVisiblePackages, type PackageCandidate } from '../../runtime/visible-packages.js';
-import { WatchRecorder } from '../../runtime/watch.js';
+import { DiscardingRecorder } from '../../runtime/watch.js';
 import { findWorkspaceRoot } from '../../runtime/workspace.js';
 import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
 import { EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
@@ -86,7 +86,7 @@ function showPath(wanted: string, cwd: string, io: CliIo): number {
  */
 function showIndex(dir: string, io: CliIo, visible?: PackageCandidate): number {
   const report = new Reporter(io);
-  const context: ReadContext = { recorder: new WatchRecorder(), problems: new Set(), seen: new Set() };
+  const context: ReadContext = { recorder: new DiscardingRecorder(), problems: new Set(), seen: new Set() };
   const index = readPackageIndex(visible ?? candidateFor(dir), context);
   if (index === undefined) {
     if (context.problems.size > 0) {
@@ -125,7 +125,7 @@ function candidateFor(dir: string): PackageCandidate {
   }
   const root = findWorkspaceRoot(dir);
   if (root && realDir !== undefined) {
-    const visible = findVisiblePackages(root, new WatchRecorder()).candidates.find(
+    const visible = findVisiblePackages(root, new DiscardingRecorder()).candidates.find(
       (candidate) => candidate.realDir === realDir,
     );
     if (visible) return visible;
@@ -138,7 +138,7 @@ function candidateFor(dir: string): PackageCandidate {
 function findPackage(wanted: string, cwd: string): PackageCandidate | undefined {
   const root = findWorkspaceRoot(cwd);
   if (!root) return undefined;
-  for (const candidate of findVisiblePackages(root, new WatchRecorder()).candidates) {
+  for (const candidate of findVisiblePackages(root, new DiscardingRecorder()).candidates) {
     if (readJson(join(candidate.dir, 'package.json'))?.['name'] === wanted) return candidate;
   }
   return undefined;
