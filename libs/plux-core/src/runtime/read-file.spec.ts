@@ -100,8 +100,15 @@ describe('readRegularText', () => {
   });
 
   // a file whose stat gives size 0 although it has content: reading stops at the end, not at the size
-  it.runIf(process.platform === 'linux')('reads a /proc file to its end', () => {
+  it.runIf(process.platform === 'linux')('reads a /proc file to its end, and holds the cap on it', () => {
     expect(readRegularText('/proc/self/status')).toMatch(/^Name:/);
+    // the stat says 0 bytes: only the reads can tell that this one is a byte over the cap
+    const length = Buffer.byteLength(readRegularText('/proc/self/cmdline')!);
+    expect(length).toBeGreaterThan(1);
+    expect(readRegularText('/proc/self/cmdline', { maxBytes: length })).toHaveLength(length);
+    expect(() => readRegularText('/proc/self/cmdline', { maxBytes: length - 1 })).toThrow(
+      expect.objectContaining({ code: 'EFBIG' }),
+    );
   });
 });
 

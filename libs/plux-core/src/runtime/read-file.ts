@@ -102,9 +102,8 @@ export function readRegularText(path: string, options: ReadTextOptions = {}): st
     // Larger than one read, or not all there yet: read on, to the end the stat gave and one byte more, so that one
     // read sees the end (a read that stops short at exactly that size is the end, and the read of 0 bytes that
     // would confirm it is saved). A file that grows while it is read is still cut at the cap.
-    let limit = Math.max(size + 1, filled + 1); // what this round of reads may fill
-    if (limit > buffer.length) buffer = grow(buffer, Math.min(limit, maxBytes + 1), filled);
-    limit = Math.min(limit, buffer.length);
+    let limit = Math.min(Math.max(size, filled) + 1, maxBytes + 1); // what this round of reads may fill
+    if (limit > buffer.length) buffer = grow(buffer, limit, filled);
     for (;;) {
       if (filled === limit) {
         if (filled > maxBytes) throw tooLarge(filled, maxBytes, true);
