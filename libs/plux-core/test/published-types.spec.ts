@@ -9,10 +9,16 @@
  * weigh about 70 MB (TypeScript 7 is a native binary) that every `npm ci` of the repository would otherwise fetch.
  * The versions are exact, so the run is the same every time; npm's cache makes later runs fast. One install holds
  * all three (npm aliases), and the matrix runs inside it.
+ *
+ * Typed namespaces get the same three compilers: the packed CLI's `plux discover` and `plux types` index the
+ * `typed-workspace` fixture and write its `PluginRegistry` augmentation, and each TypeScript compiles the fixture's
+ * consumer (`packages/app/src/app.ts`, the file `cli-types.spec.ts` compiles with the repository's TypeScript)
+ * against it, its `@ts-expect-error` lines included: a wrong name that stopped being an error fails the compile.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -40,6 +46,8 @@ const MODES = {
 type Mode = keyof typeof MODES;
 
 const FIXTURE = join(FIXTURES, 'published-types');
+/** The module modes a typed-namespace consumer compiles in; `bundler` also reads the `exports` maps, differently. */
+const TYPED_MODES = ['nodenext', 'bundler'] as const satisfies readonly Mode[];
 
 let root: string;
 
@@ -144,10 +152,84 @@ describe('a consumer of @plux/core and @plux/core/build', () => {
   }
 });
 
-/** Runs one TypeScript's `tsc -p dir`; resolves with its exit code and everything it printed. */
-function tsc(version: Version, dir: string): Promise<{ code: number | null; output: string }> {
+describe('typed namespaces, with the registry the packed `plux types` writes', () => {
+  let app: string;
+
+  beforeAll(() => {
+    // the fixture workspace as npm installs it, under the consumer: its `@plux/core` is the packed one above it
+    const workspace = join(root, 'typed-workspace');
+    cpSync(join(FIXTURES, 'typed-workspace'), workspace, { recursive: true });
+    const installed = join(workspace, 'node_modules', 'typed-installed');
+    cpSync(join(FIXTURES, 'typed-installed-package'), installed, { recursive: true });
+    app = join(workspace, 'packages', 'app');
+    const services = join(workspace, 'packages', 'services');
+    mkdirSync(join(workspace, 'node_modules', '@typed'));
+    symlinkSync(services, join(workspace, 'node_modules', '@typed', 'services'), 'dir');
+    symlinkSync(app, join(workspace, 'node_modules', '@typed', 'app'), 'dir');
+    const plux = join(root, 'node_modules', '@plux', 'core', 'bin', 'plux.js');
+    for (const dir of [services, installed]) run(process.execPath, [plux, 'discover', '--path', 'dist'], dir);
+    run(process.execPath, [plux, 'types'], app);
+  }, 120_000);
+
+  /**
+   * Writes a tsconfig for the app of one TypeScript and mode, compiling `src/app.ts` with or without the generated
+   * registry, and returns its path. It sits in the app's folder, so that the app's imports resolve as they do for the app; it extends
+   * that version's `tsc --init`, without `@types/node`.
+   */
+  function appConfig(version: Version, mode: Mode, withRegistry: boolean): string {
+    const config = join(app, `tsconfig.${version}-${mode}${withRegistry ? '' : '-no-registry'}.json`);
+    const files = withRegistry ? ['src/app.ts', 'src/plux-registry.d.ts'] : ['src/app.ts'];
+    const tsconfig = {
+      extends: relative(app, join(root, `init-${version}`, 'tsconfig.json')),
+      compilerOptions: { ...MODES[mode].options, noEmit: true, skipLibCheck: false, types: [] },
+      files,
+    };
+    writeFileSync(config, JSON.stringify(tsconfig, null, 2));
+    return config;
+  }
+
+  it('the packed CLI writes the registry: a class, a PluginSpec and a plugin() function, each by its own type', () => {
+    const text = readFileSync(join(app, 'src', 'plux-registry.d.ts'), 'utf8');
+    expect(text).toContain(`declare module '@plux/core' {`);
+    expect(text).toContain(`"s3": InferPlugin<typeof import("@typed/services")["S3Plugin"]>;`);
+    expect(text).toContain(`"hello": InferPlugin<typeof import("@typed/services/cli")["hello"]>;`);
+    expect(text).toContain(
+      `"dynamodb": InferPlugin<typeof import("typed-installed/dist/dynamo.js")["dynamodb"]>;`,
+    );
+  });
+
+  for (const version of Object.keys(TYPESCRIPT) as Version[]) {
+    for (const mode of TYPED_MODES) {
+      it(`a strict ${mode} consumer under TypeScript ${version}: namespaces and names inferred, wrong ones are errors`, async () => {
+        const config = appConfig(version, mode, true);
+        const { code, output } = await tsc(version, config);
+        expect(output).toBe('');
+        expect(code).toBe(0);
+      }, 300_000);
+    }
+
+    it(`without the registry, TypeScript ${version} reports the @ts-expect-error lines about names as unused`, async () => {
+      const { code, output } = await tsc(version, appConfig(version, 'nodenext', false));
+      expect(code).not.toBe(0);
+      const source = readFileSync(join(app, 'src', 'app.ts'), 'utf8').split('\n');
+      const lineOf = (text: string) => source.findIndex((l) => l.includes(text)) + 1;
+      // the registry was what made the wrong names errors, and load('s3') is a plain Plugin without it
+      const unused = [...output.matchAll(/app\.ts\((\d+),\d+\): error TS2578: Unused/g)].map((m) =>
+        Number(m[1]),
+      );
+      expect(unused).toEqual([lineOf('is called "nope"'), lineOf('is called "acme.servces"')]);
+      expect(output).toMatch(/Property 'bucketName' does not exist on type 'Plugin'/);
+    }, 300_000);
+  }
+});
+
+/**
+ * Runs one TypeScript's `tsc -p project` (a folder or a tsconfig file); resolves with its exit code and everything
+ * it printed.
+ */
+function tsc(version: Version, project: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [tscOf(version), '-p', dir], { cwd: dir });
+    const child = spawn(process.execPath, [tscOf(version), '-p', project], { cwd: root });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
