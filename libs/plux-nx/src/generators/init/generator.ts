@@ -57,8 +57,7 @@ export default async function initGenerator(
   const commands = workspaceCommands(tree);
   const changed: string[] = [];
   const tasks: GeneratorCallback[] = [];
-  const { targetName } = setUpPlugin(tree, changed);
-  wireDeployTargets(tree, targetName);
+  setUpPlugin(tree, changed);
   let installs = false;
   if (!options.skipPackageJson) {
     const root = addCoreToWorkspaceRoot(tree, options.keepExistingVersions ?? false);
@@ -119,7 +118,8 @@ export interface PluxProjectChanges {
  * registers the `@plux/nx` plugin, which infers the project's `plux-discover` target (where inference is switched
  * off, or the `include`/`exclude` of every registration leaves the project out, the target is written into the
  * project's configuration instead). What `init --project` does, and what the
- * `plugin` generator does for a project that is not configured yet; formats and logs nothing.
+ * `plugin` generator does for a project that is not configured yet; formats nothing, and logs only the app targets
+ * it made wait for the discover target (see {@link setUpPlugin}).
  *
  * @throws Error prefixed `@plux/nx:` when the project does not exist or has no package.json.
  */
@@ -189,14 +189,17 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
 
 /**
  * Registers the plugin (see {@link registerPlugin}), noting it in `changed`, and makes the targets that run an app
- * wait for the discover target it infers (see {@link wireConsumerTargets}); returns the registration and the name
- * of that target.
+ * (see {@link wireConsumerTargets}) and the copy-workspace-modules targets of an app's `prune` (see
+ * {@link wireDeployTargets}) wait for the discover target it infers; returns the registration and the name of that
+ * target. Run by `init` and for every project configured for plux (`init --project`, the plugin generator), so a
+ * workspace set up by the plugin generator alone deploys the indexes too.
  */
 function setUpPlugin(tree: Tree, changed: string[]): PluginRegistration & { targetName: string } {
   const registration = registerPlugin(tree);
   if (registration.added) changed.push('plugin @plux/nx in nx.json');
   const { targetName } = normalizeOptions(registration.options);
   wireConsumerTargets(tree, targetName);
+  wireDeployTargets(tree, targetName);
   return { ...registration, targetName };
 }
 

@@ -155,6 +155,30 @@ describe('plugin generator', () => {
       });
     });
 
+    it("makes an app's copy-workspace-modules wait for the discover target, as init does", async () => {
+      // what `nx g @nx/node:app` writes; no init ran, so nothing waits for the indexes yet
+      const generated = { dependsOn: ['build'], executor: '@nx/js:copy-workspace-modules' };
+      addProjectConfiguration(tree, 'api', {
+        root: 'apps/api',
+        targets: { 'copy-workspace-modules': generated },
+      });
+      updateNxJson(tree, {
+        ...readNxJson(tree),
+        plugins: [{ plugin: '@plux/nx', options: { targetName: 'index' } }],
+      });
+
+      await generate();
+
+      expect(readJson(tree, 'apps/api/project.json').targets['copy-workspace-modules']).toEqual({
+        ...generated,
+        dependsOn: ['build', '^index'],
+      });
+      expect(nxLogger.info).toHaveBeenCalledWith(
+        "@plux/nx: made api's copy-workspace-modules target depend on ^index (apps/api/project.json), " +
+          'so its prune copies the plux indexes of its workspace libraries',
+      );
+    });
+
     it('leaves a configured project as it is', async () => {
       writeJson(tree, 'libs/services/package.json', { name: '@acme/services', plux: './plux.json' });
 
