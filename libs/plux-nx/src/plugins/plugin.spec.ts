@@ -137,6 +137,18 @@ describe('createNodes', () => {
     }
   });
 
+  it('hashes the versions Node resolves when only npm-shrinkwrap.json names them (Nx does not parse it)', async () => {
+    writeFileSync(join(workspace, 'npm-shrinkwrap.json'), lockfileNaming('@plux/nx', '@plux/core'));
+    try {
+      const { inputs } = (await infer())['libs/with-plux']!['plux-discover']!;
+
+      expect(inputs).toContainEqual({ runtime: versionsCommand(['@plux/nx', '@plux/core']) });
+      expect(inputs).not.toContainEqual(expect.objectContaining({ externalDependencies: expect.anything() }));
+    } finally {
+      rmSync(join(workspace, 'npm-shrinkwrap.json'));
+    }
+  });
+
   it('hashes the versions Node resolves when the lockfile does not name them (Nx would fail the task)', async () => {
     const { inputs } = (await infer())['libs/with-plux']!['plux-discover']!;
 

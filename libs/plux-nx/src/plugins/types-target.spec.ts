@@ -63,6 +63,20 @@ describe('the inferred plux-types target', () => {
     );
   });
 
+  it('hashes every lockfile, npm-shrinkwrap.json too (npm installs from it as from package-lock.json)', async () => {
+    const { inputs } = (await infer())['libs/consumer']!['plux-types']!;
+
+    const lockfiles = [
+      'package-lock.json',
+      'npm-shrinkwrap.json',
+      'pnpm-lock.yaml',
+      'yarn.lock',
+      'bun.lock',
+      'bun.lockb',
+    ];
+    expect(inputs).toEqual(expect.arrayContaining(lockfiles.map((file) => `{workspaceRoot}/${file}`)));
+  });
+
   it('takes its name from typesTargetName, and is not inferred with false', async () => {
     expect(Object.keys((await infer({ typesTargetName: 'registry' }))['libs/consumer']!)).toEqual([
       'plux-discover',

@@ -1,5 +1,6 @@
 import type { CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { dirname, join } from 'node:path';
+import { LOCKFILES } from '../utils/lockfiles';
 import type { PackageLocation } from '../utils/plux-packages';
 import { readJsonObject } from '../utils/read-json';
 import type { NormalizedPluxOptions } from './options';
@@ -12,8 +13,6 @@ import {
 
 /** Where `plux types` writes, relative to the project root (its default). */
 export const TYPES_OUTPUT = 'src/plux-registry.d.ts';
-
-const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
 
 /**
  * Adds the `plux-types` target to the nodes inferred for one package.json, when the project uses `@plux/core` (a
@@ -63,7 +62,8 @@ export function inferTypesTarget(
     // the indexes are gitignored build output: the discover tasks' outputs are what Nx can hash
     { dependentTasksOutputFiles: '**/plux.json', transitive: true },
     dependencyInput(context.nxJsonConfiguration),
-    ...LOCKFILES.map((lockfile) => `{workspaceRoot}/${lockfile}`),
+    // every lockfile, npm-shrinkwrap.json too: npm installs from it as from package-lock.json
+    ...LOCKFILES.map(({ file }) => `{workspaceRoot}/${file}`),
   ];
   if (core.workspacePath !== undefined) {
     inputs.push(...workspaceSourceInputs(core.workspacePath));

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as CoreBuild from '@plux/core/build';
 import type * as Core from '@plux/core';
+import { LOCKFILES } from './lockfiles';
 
 /** Where a package that the discover target runs on comes from, as the target's cache inputs must see it. */
 export interface PackageLocation {
@@ -35,7 +36,10 @@ export const requireFromPluxNx = createRequire(join(PLUX_NX_ROOT, 'package.json'
  * that counts is the one `@plux/nx` resolves, because that copy's discovery writes the index.
  */
 export function locatePluxPackages(workspaceRoot: string): { nx: PackageLocation; core: PackageLocation } {
-  const lockfiles = LOCKFILES.map((name) => readText(join(workspaceRoot, name))).join('\n');
+  // only the lockfiles Nx takes its external nodes from: a package named elsewhere is unknown to Nx
+  const lockfiles = LOCKFILES.filter((l) => l.externalNodes)
+    .map((l) => readText(join(workspaceRoot, l.file)))
+    .join('\n');
   const nx = locate('@plux/nx', PLUX_NX_ROOT, workspaceRoot, lockfiles);
   let coreRoot: string | undefined;
   try {
@@ -111,8 +115,6 @@ function coreFix(workspaceRoot: string): string {
     ? `build it first: ${commands.exec} nx run @plux/core:build (looked in ${core.root})`
     : `install it: ${commands.add} @plux/core`;
 }
-
-const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
 
 function locate(
   name: string,

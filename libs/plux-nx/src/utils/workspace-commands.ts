@@ -6,6 +6,7 @@ import {
   type PackageManager,
   type Tree,
 } from '@nx/devkit';
+import { LOCKFILES } from './lockfiles';
 
 /** The commands a hint may name, as they work in the workspace at hand. */
 export interface WorkspaceCommands {
@@ -40,7 +41,7 @@ export function workspaceCommands(tree: Tree): WorkspaceCommands {
 export function packageManagerOf(tree: Tree): PackageManager {
   const configured = readNxJson(tree)?.cli?.packageManager;
   if (configured) return configured;
-  for (const [file, manager] of LOCKFILES) if (tree.exists(file)) return manager;
+  for (const { file, packageManager } of LOCKFILES) if (tree.exists(file)) return packageManager;
   return detectPackageManager(tree.root);
 }
 
@@ -58,11 +59,3 @@ export function generatorCollection(tree: Tree): string {
   }
   return '@plux/nx';
 }
-
-const LOCKFILES: [string, PackageManager][] = [
-  ['bun.lockb', 'bun'],
-  ['bun.lock', 'bun'],
-  ['yarn.lock', 'yarn'],
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['package-lock.json', 'npm'],
-];

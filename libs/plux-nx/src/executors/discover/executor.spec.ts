@@ -273,4 +273,12 @@ describe('discover executor', () => {
       '@plux/nx: the discover executor needs a project; run it as "nx run <project>:plux-discover"',
     ]);
   });
+
+  it('names the target it ran as in that message, where nx.json gives the target another name', async () => {
+    expect(await run({}, 'unknown', 'index')).toEqual({ success: false });
+
+    expect(said('error')).toEqual([
+      '@plux/nx: the discover executor needs a project; run it as "nx run <project>:index"',
+    ]);
+  });
 });

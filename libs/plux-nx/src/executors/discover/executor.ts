@@ -30,7 +30,8 @@ export default async function discoverExecutor(
   const project = context.projectsConfigurations?.projects[projectName];
   if (!project) {
     logger.error(
-      `@plux/nx: the discover executor needs a project; run it as "nx run <project>:plux-discover"`,
+      `@plux/nx: the discover executor needs a project; run it as ` +
+        `"nx run <project>:${context.targetName ?? DEFAULT_TARGET_NAME}"`,
     );
     return { success: false };
   }

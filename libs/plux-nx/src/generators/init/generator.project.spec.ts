@@ -157,6 +157,23 @@ describe('init generator --project', () => {
     );
   });
 
+  it("uses the target name of the registration whose include covers the project, not the first one's", async () => {
+    updateNxJson(tree, {
+      ...readNxJson(tree),
+      plugins: [
+        { plugin: '@plux/nx', options: { targetName: 'apps-index' }, include: ['apps/**'] },
+        { plugin: '@plux/nx', options: { targetName: 'libs-index' }, include: ['libs/**'] },
+      ],
+    });
+
+    await init();
+
+    expect(nxLogger.info).toHaveBeenCalledWith(
+      expect.stringContaining('"nx run @acme/services:libs-index" writes its index'),
+    );
+    expect(readJson(tree, 'libs/services/package.json').nx).toBeUndefined();
+  });
+
   it('writes the target into the project when nx.json switches inference off', async () => {
     updateNxJson(tree, { ...readNxJson(tree), useInferencePlugins: false });
     addProjectConfiguration(tree, 'tools', { root: 'libs/tools' });

@@ -20,6 +20,11 @@ import { join, posix } from 'node:path';
 import { DEFAULT_TARGET_NAME, normalizeOptions, type PluxPluginOptions } from '../../plugins/options';
 import { inferDiscoverTarget } from '../../plugins/plugin';
 import { commitIndex } from '../../utils/commit-index';
+import {
+  declaredDiscoverTargetName,
+  inferredDiscoverTargetName,
+  PLUGIN_NAMES,
+} from '../../utils/discover-target';
 import { isDryRun } from '../../utils/dry-run';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
 import { readProject } from '../../utils/read-project';
@@ -31,7 +36,6 @@ import type { InitGeneratorSchema } from './schema';
 /** The index path `init` writes into package.json's `plux` field. */
 export const DEFAULT_INDEX_PATH = './plux.json';
 
-const PLUGIN_NAMES = new Set(['@plux/nx', 'plux']);
 const CORE = '@plux/core';
 
 /**
@@ -53,8 +57,7 @@ export default async function initGenerator(
   const commands = workspaceCommands(tree);
   const changed: string[] = [];
   const tasks: GeneratorCallback[] = [];
-  const { targetName } = setUpPlugin(tree, changed);
-  wireDeployTargets(tree, targetName);
+  setUpPlugin(tree, changed);
   let installs = false;
   if (!options.skipPackageJson) {
     const root = addCoreToWorkspaceRoot(tree, options.keepExistingVersions ?? false);
@@ -100,7 +103,10 @@ export interface PluxProjectChanges {
   changed: string[];
   /** Whether `@plux/core` was added to the project's dependencies (an install is due). */
   addedDependency: boolean;
-  /** The name of the project's discover target. */
+  /**
+   * The name of the project's discover target: the one it declares, else the one the nx.json registration whose
+   * `include`/`exclude` covers it infers.
+   */
   targetName: string;
   /** The project's configuration. */
   project: ProjectConfiguration;
@@ -110,8 +116,10 @@ export interface PluxProjectChanges {
  * Makes a project a plux package: its package.json gets `"plux": "./plux.json"` (and the index in `files`, when it
  * lists files) and a dependency on `@plux/core`; git is made to commit the index (see {@link commitIndex}); nx.json
  * registers the `@plux/nx` plugin, which infers the project's `plux-discover` target (where inference is switched
- * off, the target is written into the project's configuration instead). What `init --project` does, and what the
- * `plugin` generator does for a project that is not configured yet; formats and logs nothing.
+ * off, or the `include`/`exclude` of every registration leaves the project out, the target is written into the
+ * project's configuration instead). What `init --project` does, and what the
+ * `plugin` generator does for a project that is not configured yet; formats nothing, and logs only the app targets
+ * it made wait for the discover target (see {@link setUpPlugin}).
  *
  * @throws Error prefixed `@plux/nx:` when the project does not exist or has no package.json.
  */
@@ -155,35 +163,43 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
   }
 
   const registration = setUpPlugin(tree, changed);
-  const targetName = registration.targetName;
-  if (!registration.inference && !project.targets?.[targetName] && indexPath) {
-    // Nothing infers targets here, so the target goes into the project's own configuration.
-    const target = inferDiscoverTarget({
-      projectRoot: project.root,
-      indexPath,
-      options: registration.options,
-      nxJson: readNxJson(tree) ?? {},
-      packages: locatePluxPackages(tree.root),
-    });
-    updateProjectConfiguration(tree, projectName, {
-      ...project,
-      targets: { ...project.targets, [targetName]: target },
-    });
-    changed.push(`target ${targetName}`);
+  const nxJson = readNxJson(tree) ?? {};
+  let targetName = declaredDiscoverTargetName(project) ?? inferredDiscoverTargetName(nxJson, project.root);
+  if (targetName === undefined) {
+    // Nothing infers this project's targets (inference is off, or the include/exclude of every registration
+    // leaves it out), so the target goes into its own configuration, under the name the workspace's wiring uses.
+    targetName = registration.targetName;
+    if (!project.targets?.[targetName] && indexPath) {
+      const target = inferDiscoverTarget({
+        projectRoot: project.root,
+        indexPath,
+        options: registration.options,
+        nxJson,
+        packages: locatePluxPackages(tree.root),
+      });
+      updateProjectConfiguration(tree, projectName, {
+        ...project,
+        targets: { ...project.targets, [targetName]: target },
+      });
+      changed.push(`target ${targetName}`);
+    }
   }
   return { changed, addedDependency, targetName, project };
 }
 
 /**
  * Registers the plugin (see {@link registerPlugin}), noting it in `changed`, and makes the targets that run an app
- * wait for the discover target it infers (see {@link wireConsumerTargets}); returns the registration and the name
- * of that target.
+ * (see {@link wireConsumerTargets}) and the copy-workspace-modules targets of an app's `prune` (see
+ * {@link wireDeployTargets}) wait for the discover target it infers; returns the registration and the name of that
+ * target. Run by `init` and for every project configured for plux (`init --project`, the plugin generator), so a
+ * workspace set up by the plugin generator alone deploys the indexes too.
  */
 function setUpPlugin(tree: Tree, changed: string[]): PluginRegistration & { targetName: string } {
   const registration = registerPlugin(tree);
   if (registration.added) changed.push('plugin @plux/nx in nx.json');
   const { targetName } = normalizeOptions(registration.options);
   wireConsumerTargets(tree, targetName);
+  wireDeployTargets(tree, targetName);
   return { ...registration, targetName };
 }
 
@@ -191,8 +207,6 @@ function setUpPlugin(tree: Tree, changed: string[]): PluginRegistration & { targ
 interface PluginRegistration {
   /** Whether this run added the registration. */
   added: boolean;
-  /** Whether a plugin infers the targets (registered now or before). */
-  inference: boolean;
   /** The plugin's options in nx.json. */
   options: PluxPluginOptions;
 }
@@ -208,13 +222,13 @@ function registerPlugin(tree: Tree): PluginRegistration {
   const options =
     existing && typeof existing !== 'string' ? ((existing.options ?? {}) as PluxPluginOptions) : {};
   const inference = nxJson.useInferencePlugins !== false && process.env['NX_ADD_PLUGINS'] !== 'false';
-  if (existing || !inference) return { added: false, inference: Boolean(existing) || inference, options };
+  if (existing || !inference) return { added: false, options };
   nxJson.plugins = [
     ...(nxJson.plugins ?? []),
     { plugin: '@plux/nx', options: { targetName: DEFAULT_TARGET_NAME } },
   ];
   updateNxJson(tree, nxJson);
-  return { added: true, inference, options: { targetName: DEFAULT_TARGET_NAME } };
+  return { added: true, options: { targetName: DEFAULT_TARGET_NAME } };
 }
 
 /**

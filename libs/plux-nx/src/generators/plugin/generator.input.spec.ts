@@ -1,4 +1,4 @@
-import { addProjectConfiguration, writeJson, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, readNxJson, updateNxJson, writeJson, type Tree } from '@nx/devkit';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import { createPluginWorkspace, generatePlugin } from '../../../test/support/plugin-workspace';
@@ -102,6 +102,21 @@ describe('plugin generator, checking its input', () => {
           'check is best-effort: run "nx run @acme/services:plux-discover" to write the index',
       );
       expect(tree.exists('libs/services/src/new/s3.ts')).toBe(false);
+    });
+
+    it('names the discover target nx.json configures for the project in that hint', async () => {
+      updateNxJson(tree, {
+        ...readNxJson(tree),
+        plugins: [{ plugin: '@plux/nx', options: { targetName: 'index' }, include: ['libs/**'] }],
+      });
+      tree.write(
+        'libs/services/src/aws.ts',
+        "export class S3 extends AwsPlugin {\n  static pluginName = 's3';\n}\n",
+      );
+
+      await expect(generate({ directory: 'new' })).rejects.toThrow(
+        'best-effort: run "nx run @acme/services:index" to write the index',
+      );
     });
 
     it('without an index, refuses pluginName: in an object literal, whatever gives the namespace', async () => {

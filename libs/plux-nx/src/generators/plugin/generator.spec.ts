@@ -1,4 +1,13 @@
-import { addProjectConfiguration, readJson, readNxJson, writeJson, type Tree } from '@nx/devkit';
+import {
+  addProjectConfiguration,
+  readJson,
+  readNxJson,
+  readProjectConfiguration,
+  updateNxJson,
+  writeJson,
+  type NxJsonConfiguration,
+  type Tree,
+} from '@nx/devkit';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { spyOnNxLoggerInEachTest } from '../../../test/support/nx-logger';
 import { createPluginWorkspace, generatePlugin, read } from '../../../test/support/plugin-workspace';
@@ -146,6 +155,30 @@ describe('plugin generator', () => {
       });
     });
 
+    it("makes an app's copy-workspace-modules wait for the discover target, as init does", async () => {
+      // what `nx g @nx/node:app` writes; no init ran, so nothing waits for the indexes yet
+      const generated = { dependsOn: ['build'], executor: '@nx/js:copy-workspace-modules' };
+      addProjectConfiguration(tree, 'api', {
+        root: 'apps/api',
+        targets: { 'copy-workspace-modules': generated },
+      });
+      updateNxJson(tree, {
+        ...readNxJson(tree),
+        plugins: [{ plugin: '@plux/nx', options: { targetName: 'index' } }],
+      });
+
+      await generate();
+
+      expect(readJson(tree, 'apps/api/project.json').targets['copy-workspace-modules']).toEqual({
+        ...generated,
+        dependsOn: ['build', '^index'],
+      });
+      expect(nxLogger.info).toHaveBeenCalledWith(
+        "@plux/nx: made api's copy-workspace-modules target depend on ^index (apps/api/project.json), " +
+          'so its prune copies the plux indexes of its workspace libraries',
+      );
+    });
+
     it('leaves a configured project as it is', async () => {
       writeJson(tree, 'libs/services/package.json', { name: '@acme/services', plux: './plux.json' });
 
@@ -156,6 +189,77 @@ describe('plugin generator', () => {
         plux: './plux.json',
       });
       expect(readNxJson(tree)?.plugins).toBeUndefined();
+    });
+  });
+
+  describe('the discover target its hints name', () => {
+    const registerPlux = (...plugins: NonNullable<NxJsonConfiguration['plugins']>) =>
+      updateNxJson(tree, { ...readNxJson(tree), plugins });
+    const nextStep = () =>
+      nxLogger.info.mock.calls
+        .flat()
+        .map(String)
+        .find((line) => line.includes('Next:'));
+
+    it('is the target name nx.json registers @plux/nx with, in the hint and the generated module', async () => {
+      registerPlux({ plugin: '@plux/nx', options: { targetName: 'index' } });
+
+      await generate();
+
+      expect(nextStep()).toMatch(
+        /Next: build @acme\/services and run "nx run @acme\/services:index" to index it$/,
+      );
+      expect(read(tree, 'libs/services/src/plugins/s3.ts')).toContain(
+        '`nx run @acme/services:index` indexes it',
+      );
+      expect(readNxJson(tree)?.plugins).toHaveLength(1);
+    });
+
+    it("is the name of the registration whose include covers the project, not the first one's", async () => {
+      registerPlux(
+        { plugin: '@plux/nx', options: { targetName: 'apps-index' }, include: ['apps/**'] },
+        { plugin: '@plux/nx', options: { targetName: 'libs-index' }, include: ['libs/**'] },
+      );
+
+      await generate({ kind: 'function' });
+
+      expect(nextStep()).toContain('"nx run @acme/services:libs-index" to index it');
+      expect(read(tree, 'libs/services/src/plugins/s3.ts')).toContain('`nx run @acme/services:libs-index`');
+    });
+
+    it('skips a registration whose exclude leaves the project out', async () => {
+      registerPlux(
+        { plugin: '@plux/nx', options: { targetName: 'other-index' }, exclude: ['libs/services/**'] },
+        { plugin: '@plux/nx', options: { targetName: 'services-index' }, include: ['libs/services/*'] },
+      );
+
+      await generate({ kind: 'spec' });
+
+      expect(nextStep()).toContain('"nx run @acme/services:services-index" to index it');
+    });
+
+    it('writes the target into the project when every registration leaves it out, and names that one', async () => {
+      registerPlux({ plugin: '@plux/nx', options: { targetName: 'index' }, exclude: ['libs/services/**'] });
+
+      await generate();
+
+      expect(readProjectConfiguration(tree, '@acme/services').targets?.['index']).toMatchObject({
+        executor: '@plux/nx:discover',
+        cache: true,
+      });
+      expect(nextStep()).toContain('"nx run @acme/services:index" to index it');
+    });
+
+    it('is the discover target a configured project declares itself', async () => {
+      writeJson(tree, 'libs/services/package.json', {
+        name: '@acme/services',
+        plux: './plux.json',
+        nx: { targets: { 'write-index': { executor: '@plux/nx:discover' } } },
+      });
+
+      await generate();
+
+      expect(nextStep()).toContain('"nx run @acme/services:write-index" to index it');
     });
   });
 

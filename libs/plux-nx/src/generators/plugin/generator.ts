@@ -5,13 +5,14 @@ import {
   logger,
   names,
   readJson,
+  readNxJson,
   type GeneratorCallback,
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
 import { join, posix } from 'node:path';
-import { DEFAULT_TARGET_NAME } from '../../plugins/options';
 import { configureProjectForPlux } from '../init/generator';
+import { discoverTargetName } from '../../utils/discover-target';
 import { isDryRun } from '../../utils/dry-run';
 import { readProject } from '../../utils/read-project';
 import { workspaceCommands } from '../../utils/workspace-commands';
@@ -78,15 +79,18 @@ export default async function pluginGenerator(
     );
   }
   if (existing) {
+    const target = discoverTargetName(readNxJson(tree) ?? {}, project);
     throw new Error(
       `@plux/nx: project ${options.project} may already have a plugin named ${name} (pluginName '${name}' in ` +
         `${existing.path}, namespace not determined); choose another --name. Without an index this check is ` +
-        `best-effort: run "nx run ${options.project}:plux-discover" to write the index, then the generator ` +
+        `best-effort: run "nx run ${options.project}:${target}" to write the index, then the generator ` +
         'compares namespace and name exactly.',
     );
   }
 
   const configured = isConfigured(tree, project) ? undefined : configureProjectForPlux(tree, options.project);
+  // the name nx.json (or the project's configuration) gives the target, for the hints and the generated comments
+  const discoverTarget = configured?.targetName ?? discoverTargetName(readNxJson(tree) ?? {}, project);
 
   const identifier = toIdentifier(name);
   const className = identifier.endsWith('Plugin') ? pascal(identifier) : `${pascal(identifier)}Plugin`;
@@ -97,6 +101,7 @@ export default async function pluginGenerator(
     name,
     namespace,
     project: options.project,
+    discoverTarget,
     className,
     propertyName,
     runner,
@@ -120,7 +125,7 @@ export default async function pluginGenerator(
       `${spec}, and its export from ${entry}` +
       `${configured ? `; ${configure} ${options.project} for plux (${configured.changed.join(', ')})` : ''}.` +
       `${install} Next: build ${options.project} and run ` +
-      `"nx run ${options.project}:${configured?.targetName ?? DEFAULT_TARGET_NAME}" to index it`,
+      `"nx run ${options.project}:${discoverTarget}" to index it`,
   );
   return configured?.addedDependency ? () => installPackagesTask(tree, true) : () => undefined;
 }
