@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,46 @@ describe('nxDiscoverCommand', () => {
     expect(nxDiscoverCommand(root, { name: 'x', nx: { name: 'x-project' } })).toBe('nx run x-project:index');
     rmSync(join(root, 'project.json'));
     expect(nxDiscoverCommand(root, { name: 'x' })).toBeUndefined();
+  });
+});
+
+describe('nxDiscoverCommand with several registrations or declared targets', () => {
+  /** A workspace root with nx.json, and a package at libs/services (returned). */
+  const workspace = (nxJson: object) => {
+    const root = makeTempDir();
+    json(join(root, 'nx.json'), nxJson);
+    mkdirSync(join(root, 'libs', 'services'), { recursive: true });
+    return join(root, 'libs', 'services');
+  };
+
+  it("takes the first registration whose include and exclude let the package's package.json through", () => {
+    const services = workspace({
+      plugins: [
+        { plugin: '@plux/nx', include: ['apps/**/*'], options: { targetName: 'apps-index' } },
+        { plugin: '@plux/nx', exclude: ['libs/services/*'], options: { targetName: 'not-services' } },
+        { plugin: '@plux/nx', include: ['libs/**/*'], options: { targetName: 'libs-index' } },
+      ],
+    });
+    expect(nxDiscoverCommand(services, { name: 's' })).toBe('nx run s:libs-index');
+  });
+
+  it('names no command when every registration leaves the package out', () => {
+    const services = workspace({ plugins: [{ plugin: '@plux/nx', include: ['apps/**/*'] }] });
+    expect(nxDiscoverCommand(services, { name: 's' })).toBeUndefined();
+  });
+
+  it("prefers a target the package.json's nx field declares, and ignores a check-only one", () => {
+    const services = workspace({ plugins: ['@plux/nx'] });
+    const nx = (targets: object) => ({ name: 's', nx: { targets } });
+    expect(nxDiscoverCommand(services, nx({ index: { executor: '@plux/nx:discover' } }))).toBe(
+      'nx run s:index',
+    );
+    expect(
+      nxDiscoverCommand(
+        services,
+        nx({ verify: { executor: '@plux/nx:discover', options: { check: true } } }),
+      ),
+    ).toBe('nx run s:plux-discover');
   });
 });
 

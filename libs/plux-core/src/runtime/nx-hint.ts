@@ -6,45 +6,90 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import type Picomatch from 'picomatch';
+
+import { relativePosix } from '../utils/posix.js';
 import { isRecord } from '../utils/records.js';
 import { parseJsonObject } from './fs.js';
+import { localRequire } from './local-require.js';
 
 /**
  * `nx run <project>:<target>` for the package at `packageRoot`, when an enclosing Nx workspace infers or declares
- * its discover target (the `@plux/nx` plugin in nx.json, or a `@plux/nx:discover` target in its project.json);
- * undefined otherwise.
+ * its discover target; undefined otherwise. The target is the one the project declares (a `@plux/nx:discover`
+ * target without `check` in project.json or package.json's `nx`), else the one the first `@plux/nx` registration
+ * of nx.json that is given this package (its `include` and `exclude` globs let the package.json through) infers.
  */
 export function nxDiscoverCommand(
   packageRoot: string,
   packageJson: Record<string, unknown>,
 ): string | undefined {
   const project = readJson(join(packageRoot, 'project.json'));
-  const declared = Object.entries(asRecord(project?.['targets']) ?? {}).find(
-    ([, target]) => asRecord(target)?.['executor'] === '@plux/nx:discover',
-  )?.[0];
-  const nxJson = findNxJson(packageRoot);
-  if (!nxJson) return undefined;
-  let target = declared;
-  if (target === undefined) {
-    const plugins = Array.isArray(nxJson['plugins']) ? (nxJson['plugins'] as unknown[]) : [];
-    const registration = plugins.find((p) => {
-      const name = typeof p === 'string' ? p : asRecord(p)?.['plugin'];
-      return name === '@plux/nx' || name === 'plux';
-    });
-    if (registration === undefined) return undefined;
-    const targetName = asRecord(asRecord(registration)?.['options'])?.['targetName'];
-    target = typeof targetName === 'string' && targetName ? targetName : 'plux-discover';
-  }
+  const workspace = findNxJson(packageRoot);
+  if (!workspace) return undefined;
+  const target =
+    declaredTarget(project?.['targets']) ??
+    declaredTarget(asRecord(packageJson['nx'])?.['targets']) ??
+    inferredTarget(workspace, relativePosix(workspace.dir, join(packageRoot, 'package.json')));
+  if (target === undefined) return undefined;
   const name = [project?.['name'], asRecord(packageJson['nx'])?.['name'], packageJson['name']].find(
     (n): n is string => typeof n === 'string' && n !== '',
   );
   return name === undefined ? undefined : `nx run ${name}:${target}`;
 }
 
-function findNxJson(from: string): Record<string, unknown> | undefined {
+/** The names nx.json registers `@plux/nx` by: the package name, or `plux` inside the plux repository. */
+const PLUGIN_NAMES = new Set(['@plux/nx', 'plux']);
+
+/** The discover executor, by either name. */
+const DISCOVER_EXECUTORS = new Set([...PLUGIN_NAMES].map((name) => `${name}:discover`));
+
+/** A discover target among `targets` (one that runs `@plux/nx:discover` without `check`). */
+function declaredTarget(targets: unknown): string | undefined {
+  return Object.entries(asRecord(targets) ?? {}).find(([, value]) => {
+    const target = asRecord(value);
+    return DISCOVER_EXECUTORS.has(String(target?.['executor'])) && !asRecord(target?.['options'])?.['check'];
+  })?.[0];
+}
+
+/**
+ * The target the first registration of `@plux/nx` that Nx gives `file` (the package.json, relative to the workspace
+ * root) infers: Nx hands a plugin only the files its `include` globs match and its `exclude` globs do not.
+ */
+function inferredTarget(workspace: NxWorkspace, file: string): string | undefined {
+  const plugins = Array.isArray(workspace.nxJson['plugins'])
+    ? (workspace.nxJson['plugins'] as unknown[])
+    : [];
+  for (const plugin of plugins) {
+    const registration = typeof plugin === 'string' ? { plugin } : asRecord(plugin);
+    if (!PLUGIN_NAMES.has(String(registration?.['plugin']))) continue;
+    if (
+      !matchesAny(file, registration?.['include'], true) ||
+      matchesAny(file, registration?.['exclude'], false)
+    )
+      continue;
+    const targetName = asRecord(registration?.['options'])?.['targetName'];
+    return typeof targetName === 'string' && targetName ? targetName : 'plux-discover';
+  }
+  return undefined;
+}
+
+/** Whether `file` matches one of `globs`; `whenNone` when there are none. */
+function matchesAny(file: string, globs: unknown, whenNone: boolean): boolean {
+  const patterns = Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string') : [];
+  if (patterns.length === 0) return whenNone;
+  const picomatch = localRequire()('picomatch') as typeof Picomatch;
+  return picomatch(patterns, { dot: true })(file);
+}
+
+interface NxWorkspace {
+  dir: string;
+  nxJson: Record<string, unknown>;
+}
+
+function findNxJson(from: string): NxWorkspace | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     const nxJson = readJson(join(dir, 'nx.json'));
-    if (nxJson) return nxJson;
+    if (nxJson) return { dir, nxJson };
     if (dirname(dir) === dir) return undefined;
   }
 }
