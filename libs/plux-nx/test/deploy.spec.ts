@@ -95,6 +95,9 @@ describe('an Nx Node app with plux plugins in a workspace library, deployed with
         executor: '@nx/js:copy-workspace-modules',
         dependsOn: ['build'],
       });
+      // nor do build (its default is keyed by the esbuild executor) and serve (its own dependsOn wins)
+      expect(app.targets['build']?.dependsOn).toEqual(['^build']);
+      expect(app.targets['serve']?.dependsOn).toEqual(['build']);
     },
     STEP_TIMEOUT,
   );
@@ -115,12 +118,13 @@ describe('an Nx Node app with plux plugins in a workspace library, deployed with
   );
 
   it(
-    "nx g @plux/nx:init makes the app's copy-workspace-modules wait for ^plux-discover, so prune copies the index and the deployed app loads the plugins",
+    "nx g @plux/nx:init makes the app's build, serve and copy-workspace-modules wait for ^plux-discover, so prune copies the index and the deployed app loads the plugins",
     async () => {
       const manifest = join(workspace, 'apps/api/package.json');
       const before = readFileSync(manifest, 'utf8');
       const output = await nx(['g', '@plux/nx:init', '--no-interactive']);
       expect(output).toContain(`made ${APP}'s copy-workspace-modules target depend on ^plux-discover`);
+      expect(output).toContain(`made ${APP}'s serve target depend on ^plux-discover`);
       const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
         nx: { targets: Record<string, { dependsOn: string[] }> };
       };
@@ -128,7 +132,13 @@ describe('an Nx Node app with plux plugins in a workspace library, deployed with
       // nothing else of the app's manifest changed
       const unwired = JSON.parse(before) as typeof pkg;
       unwired.nx.targets['copy-workspace-modules']!.dependsOn = ['build', '^plux-discover'];
+      unwired.nx.targets['serve']!.dependsOn = ['build', '^plux-discover'];
       expect(pkg).toEqual(unwired);
+      const app = JSON.parse(await nx(['show', 'project', APP, '--json'])) as {
+        targets: Record<string, { dependsOn?: unknown[] }>;
+      };
+      expect(app.targets['build']?.dependsOn).toEqual(['^build', '^plux-discover']);
+      expect(app.targets['serve']?.dependsOn).toEqual(['build', '^plux-discover']);
       rmSync(join(workspace, 'apps/api/dist'), { recursive: true, force: true });
 
       await nx(['run', `${APP}:prune`]);

@@ -61,16 +61,21 @@ export function wireDeployTargets(tree: Tree, discoverTargetName: string): Wired
   return wired;
 }
 
-// --- internal ---
-
-interface ProjectFile {
+/** The JSON of a project file that may declare targets: project.json, or package.json (`nx.targets`). */
+export interface ProjectFile {
   targets?: Record<string, Partial<TargetConfiguration>>;
   nx?: { targets?: Record<string, Partial<TargetConfiguration>> };
 }
 
-function ownTargets(json: ProjectFile, inPackageJson: boolean): Record<string, Partial<TargetConfiguration>> {
+/** The targets a project file declares itself: project.json's `targets`, package.json's `nx.targets`. */
+export function ownTargets(
+  json: ProjectFile,
+  inPackageJson: boolean,
+): Record<string, Partial<TargetConfiguration>> {
   return (inPackageJson ? json.nx?.targets : json.targets) ?? {};
 }
+
+// --- internal ---
 
 function needsDependency(name: string, target: unknown, dependency: string): boolean {
   if (typeof target !== 'object' || target === null || Array.isArray(target)) return false;

@@ -29,6 +29,7 @@ import { isDryRun } from '../../utils/dry-run';
 import { locatePluxPackages, PLUX_NX_ROOT } from '../../utils/plux-packages';
 import { readProject } from '../../utils/read-project';
 import { workspaceCommands } from '../../utils/workspace-commands';
+import { wireConsumerProjectTargets } from './consumer-project-targets';
 import { wireConsumerTargets } from './consumer-target-defaults';
 import { wireDeployTargets } from './deploy-targets';
 import type { InitGeneratorSchema } from './schema';
@@ -43,9 +44,9 @@ const CORE = '@plux/core';
  * registers the `@plux/nx` plugin, which infers a `plux-discover` target for every project whose package.json has a
  * `plux` field, and the root package.json depends on `@plux/core` at this plugin's version (Nx's install task,
  * returned, installs it). The targets that run an app wait for the indexes of its dependencies (see
- * {@link wireConsumerTargets}), and so does every copy-workspace-modules target of an app's `prune` (see
- * {@link wireDeployTargets}). With `--project`, it also makes that project a plux package (see
- * {@link configureProjectForPlux}). Idempotent: what is in place is left as it is.
+ * {@link wireConsumerTargets} and {@link wireConsumerProjectTargets}), and so does every copy-workspace-modules
+ * target of an app's `prune` (see {@link wireDeployTargets}). With `--project`, it also makes that project a plux
+ * package (see {@link configureProjectForPlux}). Idempotent: what is in place is left as it is.
  *
  * @returns the install task when a package.json changed, as Nx's own `init` generators do.
  * @throws Error prefixed `@plux/nx:` when `--project` names no project, or one without package.json.
@@ -189,7 +190,8 @@ export function configureProjectForPlux(tree: Tree, projectName: string): PluxPr
 
 /**
  * Registers the plugin (see {@link registerPlugin}), noting it in `changed`, and makes the targets that run an app
- * (see {@link wireConsumerTargets}) and the copy-workspace-modules targets of an app's `prune` (see
+ * (see {@link wireConsumerTargets}, and {@link wireConsumerProjectTargets} for a `dependsOn` a project writes
+ * itself) and the copy-workspace-modules targets of an app's `prune` (see
  * {@link wireDeployTargets}) wait for the discover target it infers; returns the registration and the name of that
  * target. Run by `init` and for every project configured for plux (`init --project`, the plugin generator), so a
  * workspace set up by the plugin generator alone deploys the indexes too.
@@ -199,6 +201,7 @@ function setUpPlugin(tree: Tree, changed: string[]): PluginRegistration & { targ
   if (registration.added) changed.push('plugin @plux/nx in nx.json');
   const { targetName } = normalizeOptions(registration.options);
   wireConsumerTargets(tree, targetName);
+  wireConsumerProjectTargets(tree, targetName);
   wireDeployTargets(tree, targetName);
   return { ...registration, targetName };
 }
