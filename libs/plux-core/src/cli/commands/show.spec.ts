@@ -142,7 +142,9 @@ describe('plux show at the root of a workspace', () => {
       const run = await plux(workspace, ...argv);
       expect(run.status, argv.join(' ')).toBe(1);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain(`ws (${workspace}) is the workspace root, and declares no index of its own`);
+      expect(run.stderr).toContain(
+        `ws (${workspace}) is the workspace root, and declares no index of its own`,
+      );
       expect(run.stderr).toContain(
         "Name a package: 'plux show <package>'. Workspace packages with an index: good, linked, parent.",
       );
