@@ -67,13 +67,14 @@ describe('plux list', () => {
     expect(run.stdout).not.toContain('\u001b[');
   });
 
-  it('says once that no plugin is visible, with the fix, when no package has an index', () => {
+  it('says once that no plugin is visible, with the fix, when no package has an index (resolve too)', () => {
     const root = makeTempDir('plux-list-empty-');
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: '@ws/source', workspaces: ['libs/*'] }));
     mkdirSync(join(root, 'libs', 'util'), { recursive: true });
     writeFileSync(join(root, 'libs', 'util', 'package.json'), JSON.stringify({ name: '@ws/util' }));
 
-    for (const args of [['list'], ['list', '--namespace', 'acme.services']]) {
+    const lists = [['list'], ['list', '--namespace', 'acme.services']];
+    for (const args of [...lists, ['resolve', '--namespace', 'acme.services']]) {
       const run = runPlux(args, { cwd: root });
       expect(run.status, args.join(' ')).toBe(0);
       expect(run.stdout).toBe('');
@@ -85,12 +86,14 @@ describe('plux list', () => {
   });
 
   it('says that a namespace has no plugins when others do', () => {
-    const run = runPlux(['list', '--namespace', 'acme.nope'], { cwd: app });
+    for (const command of ['list', 'resolve']) {
+      const run = runPlux([command, '--namespace', 'acme.nope'], { cwd: app });
 
-    expect(run.status).toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.match(/no plugins/g), run.stderr).toHaveLength(1);
-    expect(run.stderr).toContain(`plux: no plugins in namespace acme.nope visible from ${app}`);
+      expect(run.status, command).toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.match(/no plugins/g), run.stderr).toHaveLength(1);
+      expect(run.stderr).toContain(`plux: no plugins in namespace acme.nope visible from ${app}`);
+    }
   });
 
   it('exits 2 on a bad flag', () => {
