@@ -8,16 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runPlux } from './support/cli.js';
 import { FIXTURES } from './support/core.js';
 import { copyFixture, linkPackage } from './support/packages.js';
-import { removeTempDirs } from './support/temp.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 const require = createRequire(import.meta.url);
 const TSC = require.resolve('typescript/bin/tsc');
+const ESLINT = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
 
 let workspace: string;
 let app: string;
@@ -46,6 +48,13 @@ beforeAll(() => {
 }, 120_000);
 afterAll(removeTempDirs);
 
+/** A package of its own, outside the workspace, that sees no plugin. */
+function emptyPackage(): string {
+  const dir = makeTempDir('plux-types-none-');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lonely', version: '1.0.0' }));
+  return dir;
+}
+
 describe('plux types', () => {
   it('writes the registry of every visible plugin, with type-only imports through the packages’ exports', () => {
     const run = runPlux(['types'], { cwd: app });
@@ -53,6 +62,8 @@ describe('plux types', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('wrote src/plux-registry.d.ts (5 plugin(s))');
     const text = readFileSync(registryFile, 'utf8');
+    // one entry is typed as Plugin: both names are imported
+    expect(text).toContain(`\nimport type { InferPlugin, Plugin } from '@plux/core';\n`);
     // through the root entry's barrel; through an "exports" subpath; by path in a package without "exports"
     expect(text).toContain(`"s3": InferPlugin<typeof import("@typed/services")["S3Plugin"]>;`);
     expect(text).toContain(`"hello": InferPlugin<typeof import("@typed/services/cli")["hello"]>;`);
@@ -106,6 +117,67 @@ describe('plux types', () => {
       writeFileSync(registryFile, saved);
     }
   }, 180_000);
+
+  it('imports only the names it uses: no Plugin when every entry is typed, nothing when there is no plugin', () => {
+    const index = join(workspace, 'packages', 'services', 'plux.json');
+    const saved = readFileSync(index, 'utf8');
+    const edited = JSON.parse(saved) as { plugins: Record<string, Record<string, unknown>> };
+    delete edited.plugins['acme.services']!['audit'];
+    writeFileSync(index, `${JSON.stringify(edited, null, 2)}\n`);
+    let typed: string;
+    try {
+      const run = runPlux(['types', '--out', '-'], { cwd: app });
+      expect(run.status, run.stderr).toBe(0);
+      typed = run.stdout;
+    } finally {
+      writeFileSync(index, saved);
+    }
+    expect(typed).toContain(`\nimport type { InferPlugin } from '@plux/core';\n`);
+    expect(typed).not.toMatch(/\bPlugin\b/);
+    expect(typed).toContain(`"s3": InferPlugin<typeof import("@typed/services")["S3Plugin"]>;`);
+
+    const none = runPlux(['types', '--out', '-'], { cwd: emptyPackage() });
+    expect(none.status, none.stderr).toBe(0);
+    expect(none.stdout).not.toContain('import');
+    expect(none.stdout).not.toContain('declare module');
+    expect(none.stdout).toMatch(/^export \{\};$/m);
+  });
+
+  it("passes a project's lint and format check as generated, whatever the Prettier options", async () => {
+    const none = runPlux(['types', '--out', '-'], { cwd: emptyPackage() }).stdout;
+    const files = { 'typed.d.ts': readFileSync(registryFile, 'utf8'), 'none.d.ts': none };
+    // @nx/eslint-plugin's flat TypeScript config builds on these, and ESLint reports an unused disable directive
+    const project = makeTempDir('plux-types-lint-');
+    const url = (name: string) => JSON.stringify(pathToFileURL(require.resolve(name)).href);
+    writeFileSync(
+      join(project, 'eslint.config.mjs'),
+      `import js from ${url('@eslint/js')};\nimport tseslint from ${url('typescript-eslint')};\n` +
+        'export default [js.configs.recommended, ...tseslint.configs.recommended];\n',
+    );
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
+    const eslint = spawnSync(
+      process.execPath,
+      [ESLINT, '--max-warnings=0', '--config', 'eslint.config.mjs', ...Object.keys(files)],
+      { cwd: project, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(eslint.status, `${eslint.stdout}${eslint.stderr}`).toBe(0);
+
+    const prettier = await import('prettier');
+    // Prettier's defaults, the .prettierrc Nx generates, and options that would change every line
+    const styles = [
+      {},
+      { singleQuote: true },
+      { useTabs: true, printWidth: 40, quoteProps: 'consistent' as const },
+    ];
+    for (const [name, text] of Object.entries(files)) {
+      for (const style of styles) {
+        expect(
+          await prettier.check(text, { parser: 'typescript', ...style }),
+          `${name} ${JSON.stringify(style)}`,
+        ).toBe(true);
+      }
+    }
+  }, 120_000);
 
   it('--check exits 1 naming the change when an index changed, and exits 2 with --out -', () => {
     const index = join(workspace, 'packages', 'services', 'plux.json');

@@ -2,7 +2,7 @@
  * `plux list`, `plux resolve` and `plux show` through the real binary, in an npm workspace with a workspace package
  * and an installed package. Needs the built CLI (`npm run build -w @plux/core`).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlux } from './support/cli.js';
 import { FIXTURES } from './support/core.js';
 import { installCliWorkspace } from './support/packages.js';
-import { removeTempDirs } from './support/temp.js';
+import { makeTempDir, removeTempDirs } from './support/temp.js';
 
 let workspace: string;
 let app: string;
@@ -65,6 +65,35 @@ describe('plux list', () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('says once that no plugin is visible, with the fix, when no package has an index (resolve too)', () => {
+    const root = makeTempDir('plux-list-empty-');
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: '@ws/source', workspaces: ['libs/*'] }));
+    mkdirSync(join(root, 'libs', 'util'), { recursive: true });
+    writeFileSync(join(root, 'libs', 'util', 'package.json'), JSON.stringify({ name: '@ws/util' }));
+
+    const lists = [['list'], ['list', '--namespace', 'acme.services']];
+    for (const args of [...lists, ['resolve', '--namespace', 'acme.services']]) {
+      const run = runPlux(args, { cwd: root });
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout).toBe('');
+      // the runtime's warning, which names what to do; not followed by a shorter restatement
+      expect(run.stderr.match(/no plugins/g), run.stderr).toHaveLength(1);
+      expect(run.stderr).toContain(`plux: no plugins visible from ${root}`);
+      expect(run.stderr).toContain('plux discover');
+    }
+  });
+
+  it('says that a namespace has no plugins when others do', () => {
+    for (const command of ['list', 'resolve']) {
+      const run = runPlux([command, '--namespace', 'acme.nope'], { cwd: app });
+
+      expect(run.status, command).toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.match(/no plugins/g), run.stderr).toHaveLength(1);
+      expect(run.stderr).toContain(`plux: no plugins in namespace acme.nope visible from ${app}`);
+    }
   });
 
   it('exits 2 on a bad flag', () => {

@@ -67,8 +67,9 @@ plugin of the same namespace and name in a package that takes precedence is list
       return EXIT.ok;
     }
     if (listed.length === 0) {
-      const scope = values.namespace === undefined ? '' : ` in namespace ${printable(values.namespace)}`;
-      report.info(`no plugins${scope} visible from ${cwd}`);
+      // With no plugin visible at all the finder has already warned, naming the root and the fix: said once.
+      if (values.namespace !== undefined && finder.listEntryPoints().length > 0)
+        report.info(`no plugins in namespace ${printable(values.namespace)} visible from ${cwd}`);
       return EXIT.ok;
     }
     const palette = paletteFor(io);

@@ -1,3 +1,4 @@
+import { IndexPluginFinder } from '../../runtime/finder.js';
 import { PluginManager, type PluginContainer } from '../../runtime/manager.js';
 import { pluginState } from '../../runtime/plugin-state.js';
 import { defineCommand, resolveCwd } from '../command.js';
@@ -76,7 +77,9 @@ load arguments), and report its state: loaded, disabled with its reason, or erro
     if (values.json) {
       io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     } else if (results.length === 0) {
-      report.info(`no plugins in namespace ${printable(namespace)} visible from ${cwd}`);
+      // With no plugin visible at all the finder has already warned, naming the root and the fix: said once.
+      if (IndexPluginFinder.forCwd(cwd).listEntryPoints().length > 0)
+        report.info(`no plugins in namespace ${printable(namespace)} visible from ${cwd}`);
     } else {
       const palette = paletteFor(io);
       const paint = {

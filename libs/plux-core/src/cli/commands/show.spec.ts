@@ -135,3 +135,48 @@ describe('plux show', () => {
     expect((JSON.parse(list.stdout) as ListedPlugin[]).some((p) => p.package === 'linked')).toBe(false);
   });
 });
+
+describe('plux show at the root of a workspace', () => {
+  it('asks for a package by name and lists the workspace packages that declare an index', async () => {
+    for (const argv of [['show'], ['show', '.'], ['show', 'ws']]) {
+      const run = await plux(workspace, ...argv);
+      expect(run.status, argv.join(' ')).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(
+        `ws (${workspace}) is the workspace root, and declares no index of its own`,
+      );
+      expect(run.stderr).toContain(
+        "Name a package: 'plux show <package>'. Workspace packages with an index: good, linked, parent.",
+      );
+      // not the advice for a package: the root is not where plugins are indexed
+      expect(run.stderr).not.toContain('--update-package');
+    }
+  });
+
+  it('says that no workspace package declares an index yet, and how to write one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'plux-show-root-'));
+    try {
+      // a pnpm workspace: the root's package.json has no "workspaces" field
+      write(join(root, 'package.json'), { name: '@ws/source', private: true });
+      write(join(root, 'pnpm-workspace.yaml'), "packages:\n  - 'libs/*'\n");
+      write(join(root, 'libs', 'util', 'package.json'), { name: '@ws/util', version: '0.0.1' });
+      const run = await plux(root, 'show');
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('@ws/source');
+      expect(run.stderr).toContain('is the workspace root, and declares no index of its own');
+      expect(run.stderr).toContain(
+        "No workspace package declares an index yet: run 'plux discover --update-package' in a package that " +
+          "provides plugins, then 'plux show <package>'.",
+      );
+      // a package of the workspace without an index keeps the advice for a package
+      const util = await plux(join(root, 'libs', 'util'), 'show');
+      expect(util.status).toBe(1);
+      expect(util.stderr).toContain('@ws/util');
+      expect(util.stderr).toContain('has no "plux" field');
+      expect(util.stderr).toContain("Run 'plux discover --update-package' in it");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { readPackageIndex, type ReadContext } from '../../runtime/package-index.
 import { findVisiblePackages, type PackageCandidate } from '../../runtime/visible-packages.js';
 import { DiscardingRecorder } from '../../runtime/watch.js';
 import { findWorkspaceRoot } from '../../runtime/workspace.js';
+import { compareStrings } from '../../utils/compare.js';
 import { defineCommand, findPackageRoot, resolveCwd } from '../command.js';
 import { EXIT, printable, Reporter, UsageError, type CliIo } from '../io.js';
 import { CWD_OPTION, indexModule } from './shared.js';
@@ -96,6 +97,18 @@ function showIndex(dir: string, io: CliIo, visible?: PackageCandidate): number {
     }
     const packageJson = readJson(join(dir, 'package.json'));
     const name = typeof packageJson?.['name'] === 'string' ? packageJson['name'] : dir;
+    const indexed = workspacePackagesWithIndex(dir);
+    if (indexed !== undefined) {
+      // the root of a workspace: its plugins live in its packages, so the advice is to name one
+      report.error(`${name} (${dir}) is the workspace root, and declares no index of its own`);
+      report.detail(
+        indexed.length > 0
+          ? `Name a package: 'plux show <package>'. Workspace packages with an index: ${indexed.join(', ')}.`
+          : "No workspace package declares an index yet: run 'plux discover --update-package' in a package " +
+              "that provides plugins, then 'plux show <package>'.",
+      );
+      return EXIT.failure;
+    }
     report.error(`${name} (${dir}) has no "plux" field in its package.json, so it declares no index`);
     report.detail("Run 'plux discover --update-package' in it to write and declare one.");
     return EXIT.failure;
@@ -132,6 +145,30 @@ function candidateFor(dir: string): PackageCandidate {
   }
   const installed = (realDir ?? dir).split(sep).includes('node_modules');
   return { dir, realDir, tier: installed ? 'nested' : 'workspace', hoisted: false, linked: !installed };
+}
+
+/**
+ * When `dir` is the root of a workspace (a `workspaces` field, `pnpm-workspace.yaml`, …), the names of its
+ * workspace packages that declare an index (a `plux` field), sorted; undefined for any other folder.
+ */
+function workspacePackagesWithIndex(dir: string): string[] | undefined {
+  const root = findWorkspaceRoot(dir);
+  if (root?.tool === undefined) return undefined;
+  let realDir: string;
+  try {
+    realDir = realpathSync.native(dir);
+  } catch {
+    return undefined;
+  }
+  if (root.dir !== realDir) return undefined;
+  const names = new Set<string>();
+  for (const candidate of findVisiblePackages(root, new DiscardingRecorder()).candidates) {
+    if (candidate.tier !== 'workspace' || candidate.realDir === realDir) continue;
+    const packageJson = readJson(join(candidate.dir, 'package.json'));
+    const name = packageJson?.['name'];
+    if (typeof name === 'string' && packageJson?.['plux'] !== undefined) names.add(printable(name));
+  }
+  return [...names].sort(compareStrings);
 }
 
 /** The first visible package named `wanted`, in the runtime's precedence order. */
