@@ -40,11 +40,19 @@ export function usesPlux(pkg: Record<string, unknown>, pluxPackages: ReadonlySet
   return false;
 }
 
-/** The names of the workspace packages among `files` whose package.json has a `plux` field. */
-export function pluxPackageNames(workspaceRoot: string, files: readonly string[]): Set<string> {
+/**
+ * The names of the workspace packages among `files` (package.json paths relative to the workspace root) whose
+ * package.json has a `plux` field; `read` gives a file's JSON (from disk by default, or from a generator's tree).
+ */
+export function pluxPackageNames(
+  workspaceRoot: string,
+  files: readonly string[],
+  read: (file: string) => Record<string, unknown> | undefined = (file) =>
+    readJsonObject(join(workspaceRoot, file)),
+): Set<string> {
   const names = new Set<string>();
   for (const file of files) {
-    const pkg = readJsonObject(join(workspaceRoot, file));
+    const pkg = read(file);
     if (pkg && pkg['plux'] !== undefined && typeof pkg['name'] === 'string') names.add(pkg['name']);
   }
   return names;

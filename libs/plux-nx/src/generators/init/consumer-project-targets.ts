@@ -1,6 +1,6 @@
 import { getProjects, logger, readJson, updateJson, type TargetConfiguration, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { usesPlux } from '../../plugins/projects';
+import { pluxPackageNames, usesPlux } from '../../plugins/projects';
 import { isDryRun } from '../../utils/dry-run';
 import { CONSUMER_TARGETS } from './consumer-target-defaults';
 import { ownTargets, type ProjectFile } from './deploy-targets';
@@ -33,16 +33,14 @@ export function wireConsumerProjectTargets(tree: Tree, discoverTargetName: strin
     packageJson: posix.join(root, 'package.json'),
     projectJson: posix.join(root, 'project.json'),
   }));
-  const pluxPackages = new Set<string>();
-  for (const { packageJson } of projects) {
-    if (!tree.exists(packageJson)) continue;
-    const pkg = readJson<Record<string, unknown>>(tree, packageJson);
-    if (pkg['plux'] !== undefined && typeof pkg['name'] === 'string') pluxPackages.add(pkg['name']);
-  }
+  const manifests = new Map<string, Record<string, unknown>>();
+  for (const { packageJson } of projects)
+    if (tree.exists(packageJson)) manifests.set(packageJson, readJson(tree, packageJson));
+  const pluxPackages = pluxPackageNames(tree.root, [...manifests.keys()], (file) => manifests.get(file));
   const wired: WiredConsumerProject[] = [];
   for (const { name, packageJson, projectJson } of projects) {
-    if (!tree.exists(packageJson)) continue;
-    if (!usesPlux(readJson<Record<string, unknown>>(tree, packageJson), pluxPackages)) continue;
+    const manifest = manifests.get(packageJson);
+    if (!manifest || !usesPlux(manifest, pluxPackages)) continue;
     const files: string[] = [];
     const targets: string[] = [];
     // Both files may declare targets (Nx merges them), so each is looked at on its own.
